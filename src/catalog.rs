@@ -1,0 +1,593 @@
+//! The provider catalog: `rules/providers.toml`, compiled in, validated at load, extendable
+//! from the user's config through the same types.
+//!
+//! Everything keylint knows about a provider (key formats, env names, hosts, base URLs, stale
+//! URLs, model prefixes) is data here; checks ask the [`Catalog`] questions and never name a
+//! provider in Rust.
+
+use std::collections::{HashMap, HashSet};
+
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+
+use crate::url::BaseUrl;
+
+pub const BUILTIN: &str = include_str!("../rules/providers.toml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    /// Client appends `/chat/completions` to a base that ends in the version.
+    Openai,
+    /// Client appends `/v1/messages` to a root.
+    Anthropic,
+    /// Provider's own SDK paths.
+    Native,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    Vendor,
+    Aggregator,
+    Gateway,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyFormat {
+    pub kind: String,
+    pub regex: String,
+    #[serde(default)]
+    pub prefix: Option<String>,
+    pub confidence: Confidence,
+    /// Shape alone is not distinctive: only meaningful when the variable name names this provider.
+    #[serde(default)]
+    pub needs_context: bool,
+    /// Other providers that issue the same shape.
+    #[serde(default)]
+    pub shared_with: Vec<String>,
+    /// Generator spec for a synthetic, format-valid key (tests and fixtures).
+    pub example: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegacyEnv {
+    pub name: String,
+    pub current: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseUrlSpec {
+    pub url: String,
+    pub protocol: Protocol,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stale {
+    pub url: String,
+    pub reason: String,
+    #[serde(rename = "use")]
+    pub replacement: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provider {
+    pub id: String,
+    pub name: String,
+    pub docs: String,
+    pub kind: ProviderKind,
+    #[serde(default)]
+    pub compat_slot: bool,
+    #[serde(default)]
+    pub aggregator: bool,
+    #[serde(default)]
+    pub key_env: Vec<String>,
+    #[serde(default)]
+    pub base_url_env: Vec<String>,
+    #[serde(default)]
+    pub legacy_base_url_env: Vec<LegacyEnv>,
+    #[serde(default)]
+    pub model_env: Vec<String>,
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    #[serde(default)]
+    pub host_suffixes: Vec<String>,
+    pub auth: String,
+    #[serde(default)]
+    pub models: Vec<String>,
+    #[serde(default)]
+    pub compat_models: Vec<String>,
+    #[serde(default)]
+    pub base_urls: Vec<BaseUrlSpec>,
+    #[serde(default)]
+    pub strict_paths: bool,
+    #[serde(default, rename = "key")]
+    pub keys: Vec<KeyFormat>,
+    #[serde(default)]
+    pub stale: Vec<Stale>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicPrefix {
+    pub prefix: String,
+    pub framework: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicByDesign {
+    #[serde(default)]
+    pub name_words: Vec<String>,
+    #[serde(default)]
+    pub value_prefixes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogFile {
+    #[serde(default, rename = "provider")]
+    pub providers: Vec<Provider>,
+    #[serde(default)]
+    pub public_prefix: Vec<PublicPrefix>,
+    #[serde(default)]
+    pub public_by_design: PublicByDesign,
+}
+
+/// Index of one key format inside the catalog: (provider index, format index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormatId {
+    pub provider: usize,
+    pub format: usize,
+}
+
+/// What a literal value's shape says about its provider.
+#[derive(Debug, Clone)]
+pub struct KeyMatch {
+    pub format: FormatId,
+    /// Provider ids that issue this shape (the format's provider first).
+    pub candidates: Vec<String>,
+    pub confidence: Confidence,
+}
+
+/// Where a host points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostClass {
+    Provider(usize),
+    /// loopback, private network, compose service name, or a configured gateway: accepts any key
+    Local,
+    Unknown,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("provider catalog: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("provider catalog: {0}")]
+    Invalid(String),
+}
+
+#[derive(Debug)]
+pub struct Catalog {
+    pub providers: Vec<Provider>,
+    pub public_prefixes: Vec<PublicPrefix>,
+    pub public_by_design: PublicByDesign,
+    formats: Vec<FormatId>,
+    /// anchored format regexes, parallel to `formats`
+    format_set: RegexSet,
+    format_res: Vec<Regex>,
+    model_res: Vec<(usize, Regex, bool)>,
+    by_env: HashMap<String, (usize, EnvRole)>,
+    by_host: HashMap<String, usize>,
+    extra_gateways: HashSet<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvRole {
+    Key,
+    BaseUrl,
+    LegacyBaseUrl,
+    Model,
+}
+
+impl Catalog {
+    pub fn builtin() -> Result<Self, CatalogError> {
+        Self::from_files(&[toml::from_str::<CatalogFile>(BUILTIN)?], &[])
+    }
+
+    /// Builds the catalog from the built-in file plus user additions; a user provider with the
+    /// id of a built-in one replaces it.
+    pub fn from_files(files: &[CatalogFile], gateways: &[String]) -> Result<Self, CatalogError> {
+        let mut providers: Vec<Provider> = Vec::new();
+        let mut public_prefixes = Vec::new();
+        let mut public_by_design = PublicByDesign::default();
+        for file in files {
+            for p in &file.providers {
+                if let Some(slot) = providers.iter_mut().find(|q| q.id == p.id) {
+                    *slot = p.clone();
+                } else {
+                    providers.push(p.clone());
+                }
+            }
+            public_prefixes.extend(file.public_prefix.iter().cloned());
+            public_by_design
+                .name_words
+                .extend(file.public_by_design.name_words.iter().cloned());
+            public_by_design
+                .value_prefixes
+                .extend(file.public_by_design.value_prefixes.iter().cloned());
+        }
+        // longest prefix first, so NEXT_PUBLIC_ wins over PUBLIC_
+        public_prefixes.sort_by_key(|p| std::cmp::Reverse(p.prefix.len()));
+
+        let ids: HashSet<&str> = providers.iter().map(|p| p.id.as_str()).collect();
+        let mut formats = Vec::new();
+        let mut patterns = Vec::new();
+        let mut model_res = Vec::new();
+        let mut by_env = HashMap::new();
+        let mut by_host = HashMap::new();
+        for (pi, p) in providers.iter().enumerate() {
+            for (fi, f) in p.keys.iter().enumerate() {
+                for other in &f.shared_with {
+                    if !ids.contains(other.as_str()) {
+                        return Err(CatalogError::Invalid(format!(
+                            "{}: key format `{}` is shared with unknown provider `{other}`",
+                            p.id, f.kind
+                        )));
+                    }
+                }
+                formats.push(FormatId {
+                    provider: pi,
+                    format: fi,
+                });
+                patterns.push(format!("^(?:{})$", f.regex));
+            }
+            for (list, extra) in [(&p.models, false), (&p.compat_models, true)] {
+                for m in list {
+                    let re = Regex::new(m).map_err(|e| {
+                        CatalogError::Invalid(format!("{}: model pattern `{m}`: {e}", p.id))
+                    })?;
+                    model_res.push((pi, re, extra));
+                }
+            }
+            let roles = [
+                (&p.key_env, EnvRole::Key),
+                (&p.base_url_env, EnvRole::BaseUrl),
+                (&p.model_env, EnvRole::Model),
+            ];
+            for (names, role) in roles {
+                for n in names {
+                    insert_unique(&mut by_env, n, (pi, role), &p.id)?;
+                }
+            }
+            for l in &p.legacy_base_url_env {
+                insert_unique(&mut by_env, &l.name, (pi, EnvRole::LegacyBaseUrl), &p.id)?;
+            }
+            for h in &p.hosts {
+                if by_host.insert(h.to_ascii_lowercase(), pi).is_some() {
+                    return Err(CatalogError::Invalid(format!("host `{h}` listed twice")));
+                }
+            }
+            for b in &p.base_urls {
+                crate::url::parse(&b.url).map_err(|e| {
+                    CatalogError::Invalid(format!("{}: base URL `{}`: {e:?}", p.id, b.url))
+                })?;
+            }
+            for s in &p.stale {
+                for u in [&s.url, &s.replacement] {
+                    crate::url::parse(u).map_err(|e| {
+                        CatalogError::Invalid(format!("{}: stale URL `{u}`: {e:?}", p.id))
+                    })?;
+                }
+            }
+        }
+        let format_res = patterns
+            .iter()
+            .map(|p| Regex::new(p))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| CatalogError::Invalid(format!("key regex: {e}")))?;
+        let format_set = RegexSet::new(&patterns)
+            .map_err(|e| CatalogError::Invalid(format!("key regex: {e}")))?;
+        Ok(Catalog {
+            providers,
+            public_prefixes,
+            public_by_design,
+            formats,
+            format_set,
+            format_res,
+            model_res,
+            by_env,
+            by_host,
+            extra_gateways: gateways.iter().map(|g| g.to_ascii_lowercase()).collect(),
+        })
+    }
+
+    pub fn provider(&self, idx: usize) -> &Provider {
+        &self.providers[idx]
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.providers.iter().position(|p| p.id == id)
+    }
+
+    pub fn format(&self, id: FormatId) -> &KeyFormat {
+        &self.providers[id.provider].keys[id.format]
+    }
+
+    /// What the shape of `value` says. Formats that need context only match when
+    /// `name_provider` is their own provider. The most confident match wins; a shape shared by
+    /// several providers lists them all.
+    pub fn classify_key(&self, value: &str, name_provider: Option<usize>) -> Option<KeyMatch> {
+        if value.len() < 16 || value.len() > 512 {
+            return None;
+        }
+        let mut best: Option<(FormatId, Confidence)> = None;
+        for i in self.format_set.matches(value).iter() {
+            let id = self.formats[i];
+            let f = self.format(id);
+            if f.needs_context && name_provider != Some(id.provider) {
+                continue;
+            }
+            // a name that agrees with a shape raises the shape's confidence
+            let conf = if name_provider == Some(id.provider) {
+                Confidence::High
+            } else {
+                f.confidence
+            };
+            if best.is_none_or(|(_, c)| conf > c) {
+                best = Some((id, conf));
+            }
+        }
+        let (id, confidence) = best?;
+        let f = self.format(id);
+        let mut candidates = vec![self.providers[id.provider].id.clone()];
+        candidates.extend(f.shared_with.iter().cloned());
+        Some(KeyMatch {
+            format: id,
+            candidates,
+            confidence,
+        })
+    }
+
+    /// A format whose distinctive prefix `value` starts with (for truncated or mangled keys).
+    pub fn format_by_prefix(&self, value: &str) -> Option<FormatId> {
+        self.formats
+            .iter()
+            .copied()
+            .filter(|id| {
+                self.format(*id)
+                    .prefix
+                    .as_deref()
+                    .is_some_and(|p| value.starts_with(p))
+            })
+            .max_by_key(|id| self.format(*id).prefix.as_ref().map_or(0, String::len))
+    }
+
+    pub fn format_regex(&self, id: FormatId) -> &Regex {
+        let i = self
+            .formats
+            .iter()
+            .position(|f| *f == id)
+            .expect("internal error: format id from this catalog");
+        &self.format_res[i]
+    }
+
+    /// The provider and role of a catalog env var name.
+    pub fn env(&self, name: &str) -> Option<(usize, EnvRole)> {
+        self.by_env.get(name).copied()
+    }
+
+    pub fn legacy(&self, name: &str) -> Option<&LegacyEnv> {
+        let (p, role) = self.env(name)?;
+        if role != EnvRole::LegacyBaseUrl {
+            return None;
+        }
+        self.providers[p]
+            .legacy_base_url_env
+            .iter()
+            .find(|l| l.name == name)
+    }
+
+    pub fn classify_host(&self, host: &str) -> HostClass {
+        let host = host.trim_end_matches('.');
+        if self.extra_gateways.contains(host) {
+            return HostClass::Local;
+        }
+        if let Some(&p) = self.by_host.get(host) {
+            return if self.providers[p].kind == ProviderKind::Gateway {
+                HostClass::Local
+            } else {
+                HostClass::Provider(p)
+            };
+        }
+        for (pi, p) in self.providers.iter().enumerate() {
+            if p.host_suffixes.iter().any(|s| host.ends_with(s.as_str())) {
+                return if p.kind == ProviderKind::Gateway {
+                    HostClass::Local
+                } else {
+                    HostClass::Provider(pi)
+                };
+            }
+        }
+        if is_local_host(host) {
+            HostClass::Local
+        } else {
+            HostClass::Unknown
+        }
+    }
+
+    pub fn classify_url(&self, url: &BaseUrl) -> HostClass {
+        self.classify_host(&url.host)
+    }
+
+    /// Providers whose own model names match `model` (compat patterns excluded).
+    pub fn model_providers(&self, model: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .model_res
+            .iter()
+            .filter(|(_, re, compat)| !compat && re.is_match(model))
+            .map(|(p, _, _)| *p)
+            .collect();
+        out.dedup();
+        out
+    }
+
+    /// Does provider `p` serve `model` (its own names, or names it maps on a compatible route)?
+    pub fn serves_model(&self, p: usize, model: &str) -> bool {
+        self.providers[p].aggregator
+            || self
+                .model_res
+                .iter()
+                .any(|(q, re, _)| *q == p && re.is_match(model))
+    }
+
+    /// The browser-exposed prefix of a variable name, longest first.
+    pub fn public_prefix(&self, name: &str) -> Option<&PublicPrefix> {
+        self.public_prefixes
+            .iter()
+            .find(|p| name.starts_with(&p.prefix) && name.len() > p.prefix.len())
+    }
+}
+
+fn insert_unique(
+    map: &mut HashMap<String, (usize, EnvRole)>,
+    name: &str,
+    v: (usize, EnvRole),
+    id: &str,
+) -> Result<(), CatalogError> {
+    if map.insert(name.to_string(), v).is_some() {
+        return Err(CatalogError::Invalid(format!(
+            "{id}: env name `{name}` is listed twice"
+        )));
+    }
+    Ok(())
+}
+
+/// Hosts that reach the user's own machine or network: loopback, unspecified, RFC 1918,
+/// link-local, CGNAT, ULA, `.local`/`.internal`/`.lan` names, and single-label names such as
+/// compose service names (`http://litellm:4000`).
+pub fn is_local_host(host: &str) -> bool {
+    if host == "localhost" || host.ends_with(".localhost") || host == "::1" || host == "::" {
+        return true;
+    }
+    if let Ok(ip) = host.parse::<std::net::Ipv4Addr>() {
+        let o = ip.octets();
+        return ip.is_loopback()
+            || ip.is_private()
+            || ip.is_link_local()
+            || ip.is_unspecified()
+            || (o[0] == 100 && (64..128).contains(&o[1]));
+    }
+    if let Ok(ip) = host.parse::<std::net::Ipv6Addr>() {
+        let s = ip.segments()[0];
+        return ip.is_loopback() || (s & 0xfe00) == 0xfc00 || (s & 0xffc0) == 0xfe80;
+    }
+    [
+        ".local",
+        ".internal",
+        ".lan",
+        ".home.arpa",
+        ".svc",
+        ".cluster.local",
+    ]
+    .iter()
+    .any(|s| host.ends_with(s))
+        || !host.contains('.')
+}
+
+/// Expands a generator spec (`sk-or-v1-{hex:64}`) into a synthetic key. Deterministic for a
+/// seed; used by the test harness so no key-shaped string is ever committed.
+pub fn synth_key(spec: &str, seed: u64) -> String {
+    let mut state = seed ^ 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        // xorshift64*
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    };
+    let mut out = String::new();
+    let mut rest = spec;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+        let inner = &rest[open + 1..close.min(rest.len())];
+        let (class, n) = inner.split_once(':').unwrap_or((inner, "0"));
+        let n: usize = n.parse().unwrap_or(0);
+        let alphabet: &[u8] = match class {
+            "hex" => b"0123456789abcdef",
+            "lower" => b"abcdefghijklmnopqrstuvwxyz0123456789",
+            "alpha" => b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            "b64url" => b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_",
+            _ => b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+        };
+        for _ in 0..n {
+            out.push(alphabet[(next() % alphabet.len() as u64) as usize] as char);
+        }
+        rest = rest.get(close + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_loads() {
+        let c = Catalog::builtin().expect("builtin catalog is valid");
+        assert!(c.providers.len() >= 20);
+    }
+
+    #[test]
+    fn local_hosts() {
+        for h in [
+            "localhost",
+            "127.0.0.1",
+            "10.0.0.5",
+            "192.168.1.2",
+            "litellm",
+            "::1",
+            "0.0.0.0",
+            "gpu.internal",
+        ] {
+            assert!(is_local_host(h), "{h}");
+        }
+        for h in ["api.openai.com", "8.8.8.8", "llm.example.com"] {
+            assert!(!is_local_host(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn synth_is_deterministic_and_sized() {
+        let a = synth_key("sk-or-v1-{hex:64}", 7);
+        assert_eq!(a, synth_key("sk-or-v1-{hex:64}", 7));
+        assert_ne!(a, synth_key("sk-or-v1-{hex:64}", 8));
+        assert_eq!(a.len(), 73);
+    }
+}

@@ -1,0 +1,74 @@
+use crate::catalog::Confidence;
+use crate::checks::util::provider_names;
+use crate::checks::{Check, Cx, Meta};
+use crate::finding::{Finding, Label};
+use crate::values::looks_live;
+
+declare_check! {
+    /// ## What it does
+    /// Finds a live-looking key (a catalog key format, not a placeholder) in a dotenv file that
+    /// no `.gitignore` excludes. Outside a git repository a file counts as committed unless a
+    /// `.gitignore` in the tree excludes it. Example files are checked too: a real key in
+    /// `.env.example` is published with the repository.
+    ///
+    /// ## Why it breaks
+    /// Committed keys are found by scrapers within minutes of a push; providers revoke them
+    /// (the app then gets `401`) or someone else spends your quota.
+    ///
+    /// ## Example
+    /// ```sh
+    /// # .env, with no .gitignore entry
+    /// OPENAI_API_KEY=sk-proj-…
+    /// ```
+    ///
+    /// ## Fix
+    /// Revoke and rotate the key, remove it from git history, and add the file to `.gitignore`.
+    CommittedKey {
+        id: "committed-key",
+        category: Exposure,
+        severity: Error,
+        confidence: High,
+        summary: "a live-looking key in a dotenv file that is not gitignored",
+    }
+}
+
+impl Check for CommittedKey {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
+        let f = &cx.index.files[file];
+        if !f.committed {
+            return;
+        }
+        for (a, info) in f.facts.assignments.iter().zip(&f.info) {
+            let (Some(m), Some(value)) = (&info.key, a.literal()) else { continue };
+            if m.confidence < Confidence::Medium || !looks_live(value) {
+                continue;
+            }
+            // a Google key under FIREBASE_/MAPS_ names is a public web config value
+            let fmt = cx.catalog.format(m.format);
+            let by_design = cx.catalog.public_by_design.name_words.iter().any(|w| info.name.bare.contains(w.as_str()));
+            if by_design && m.confidence < Confidence::High {
+                continue;
+            }
+            let ps: Vec<usize> = m.candidates.iter().filter_map(|c| cx.catalog.index_of(c)).collect();
+            let whose = provider_names(cx.catalog, &ps);
+            let place = if f.is_example() { "an example file that is published with the repository" } else { "a file no .gitignore excludes" };
+            out.push(
+                Finding::new(
+                    &Self::META,
+                    Label::new(file, a.value_span, format!("{whose} {}", fmt.kind)),
+                    format!("{whose} key `{}` is committed in {place}", a.value),
+                )
+                .confidence(m.confidence)
+                .help(format!(
+                    "revoke and rotate this key, remove it from git history, and add `{}` to .gitignore",
+                    f.source.rel_path.rsplit('/').next().unwrap_or(&f.source.rel_path)
+                ))
+                .evidence(format!("{}|{}", a.name, cx.catalog.provider(m.format.provider).id)),
+            );
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Checks: one file each, declared with [`declare_check!`], registered in [`checks!`].
+//!
+//! A check overrides one hook: [`Check::check_file`] (one parsed file), [`Check::check_scope`]
+//! (one set of values a process sees together) or [`Check::check_project`] (everything). It
+//! receives facts and scopes, never file syntax, so a new front end feeds every check for free.
+
+use crate::catalog::{Catalog, Confidence};
+use crate::finding::{Category, Finding, Severity};
+use crate::index::{ProjectIndex, ScopeView};
+
+/// A check's identity and documentation, all of it derived from its declaration.
+#[derive(Debug)]
+pub struct Meta {
+    pub id: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub summary: &'static str,
+    /// The doc comment: `## What it does`, `## Why it breaks`, `## Example`, `## Fix`.
+    pub doc: &'static str,
+}
+
+impl Meta {
+    /// The doc comment with the one-space indent of `///` removed.
+    pub fn doc_text(&self) -> String {
+        self.doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
+    }
+
+    pub fn url(&self) -> String {
+        format!(
+            "https://github.com/keylint/keylint/blob/main/docs/checks.md#{}",
+            self.id
+        )
+    }
+}
+
+/// What every hook gets.
+pub struct Cx<'a> {
+    pub index: &'a ProjectIndex,
+    pub catalog: &'a Catalog,
+}
+
+pub trait Check: Sync {
+    fn meta(&self) -> &'static Meta;
+    fn check_file(&self, _cx: &Cx, _file: usize, _out: &mut Vec<Finding>) {}
+    fn check_scope(&self, _cx: &Cx, _scope: &ScopeView, _out: &mut Vec<Finding>) {}
+    fn check_project(&self, _cx: &Cx, _out: &mut Vec<Finding>) {}
+}
+
+/// Declares a check's unit struct and its `META` from the doc comment and attributes.
+macro_rules! declare_check {
+    (
+        $(#[doc = $doc:literal])*
+        $name:ident {
+            id: $id:literal,
+            category: $cat:ident,
+            severity: $sev:ident,
+            confidence: $conf:ident,
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+        impl $name {
+            pub const META: $crate::checks::Meta = $crate::checks::Meta {
+                id: $id,
+                category: $crate::finding::Category::$cat,
+                severity: $crate::finding::Severity::$sev,
+                confidence: $crate::catalog::Confidence::$conf,
+                summary: $summary,
+                doc: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+
+/// Declares each check module and lists its check in [`ALL`], in this order.
+macro_rules! checks {
+    ($($module:ident :: $ty:ident),* $(,)?) => {
+        $(pub mod $module;)*
+        /// Every check, in registration order.
+        pub static ALL: &[&dyn Check] = &[$(&$module::$ty),*];
+    };
+}
+
+checks! {
+    key_endpoint_mismatch::KeyEndpointMismatch,
+    default_endpoint::DefaultEndpoint,
+    ignored_base_url_var::IgnoredBaseUrlVar,
+    stale_endpoint::StaleEndpoint,
+    malformed_endpoint::MalformedEndpoint,
+    model_provider_mismatch::ModelProviderMismatch,
+    key_whitespace::KeyWhitespace,
+    placeholder_key::PlaceholderKey,
+    malformed_key::MalformedKey,
+    duplicate_key::DuplicateKey,
+    public_env_secret::PublicEnvSecret,
+    committed_key::CommittedKey,
+    example_drift::ExampleDrift,
+    parse_error::ParseError,
+}
+
+pub fn by_id(id: &str) -> Option<&'static dyn Check> {
+    ALL.iter().copied().find(|c| c.meta().id == id)
+}
+
+/// Runs every enabled check over the index.
+pub fn run_all(cx: &Cx, enabled: &dyn Fn(&Meta) -> bool) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let views: Vec<ScopeView> = cx
+        .index
+        .scopes
+        .iter()
+        .map(|s| ScopeView::new(cx.index, s))
+        .collect();
+    for check in ALL.iter().filter(|c| enabled(c.meta())) {
+        for file in 0..cx.index.files.len() {
+            check.check_file(cx, file, &mut out);
+        }
+        for view in &views {
+            check.check_scope(cx, view, &mut out);
+        }
+        check.check_project(cx, &mut out);
+    }
+    out
+}
+
+/// Shared helpers for check implementations.
+pub mod util {
+    use crate::catalog::Catalog;
+
+    /// "OpenRouter", or "DeepSeek or DashScope" for a shared shape.
+    pub fn provider_names(catalog: &Catalog, candidates: &[usize]) -> String {
+        let names: Vec<&str> = candidates
+            .iter()
+            .map(|&p| catalog.provider(p).name.as_str())
+            .collect();
+        match names.as_slice() {
+            [] => "unknown".to_string(),
+            [one] => (*one).to_string(),
+            [init @ .., last] => format!("{} or {last}", init.join(", ")),
+        }
+    }
+
+    pub fn provider_ids(catalog: &Catalog, candidates: &[usize]) -> String {
+        candidates
+            .iter()
+            .map(|&p| catalog.provider(p).id.as_str())
+            .collect::<Vec<_>>()
+            .join("|")
+    }
+
+    /// The first base URL of a provider for a protocol (falls back to its first).
+    pub fn suggested_base(
+        catalog: &Catalog,
+        p: usize,
+        protocol: Option<crate::catalog::Protocol>,
+    ) -> Option<String> {
+        let prov = catalog.provider(p);
+        prov.base_urls
+            .iter()
+            .find(|b| protocol.is_none_or(|pr| b.protocol == pr))
+            .or(prov.base_urls.first())
+            .map(|b| b.url.clone())
+    }
+}

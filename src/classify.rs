@@ -1,0 +1,129 @@
+//! Path → [`FileKind`], decided before a file is opened. Pure and table-tested.
+//!
+//! Only files of a relevant kind are ever read; everything else costs one directory entry.
+
+/// What a dotenv file is for, from its name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DotenvRole {
+    /// `.env`: loaded in every mode.
+    Base,
+    /// `.env.local`: loaded in every mode, machine-local.
+    Local,
+    /// `.env.<mode>`
+    Mode(String),
+    /// `.env.<mode>.local`
+    ModeLocal(String),
+    /// `.env.example`, `.env.sample`, `.env.template`, `.env.dist`, `example.env`, …:
+    /// documentation; its names count as declared, it is never loaded.
+    Example,
+    /// `<name>.env` (an `env_file:` or `--env-file` target): a stack of its own.
+    Standalone,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    Dotenv(DotenvRole),
+}
+
+const EXAMPLE_WORDS: &[&str] = &[
+    "example",
+    "examples",
+    "sample",
+    "samples",
+    "template",
+    "tmpl",
+    "tpl",
+    "dist",
+    "defaults",
+    "default",
+    "schema",
+    "skeleton",
+    "placeholder",
+];
+
+/// Names that start like a dotenv file but are something else.
+const NOT_DOTENV: &[&str] = &[".envrc", ".env.vault", ".env.keys", ".env.me", ".env.d"];
+
+/// Classify by file name (and path, for kinds that need it).
+pub fn classify(rel_path: &str) -> Option<FileKind> {
+    let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
+    dotenv_role(name).map(FileKind::Dotenv)
+}
+
+fn dotenv_role(name: &str) -> Option<DotenvRole> {
+    if NOT_DOTENV.contains(&name) {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    let is_example = |parts: &[&str]| parts.iter().any(|p| EXAMPLE_WORDS.contains(p));
+    if lower == ".env" {
+        return Some(DotenvRole::Base);
+    }
+    if let Some(rest) = lower
+        .strip_prefix(".env.")
+        .or_else(|| lower.strip_prefix(".env-"))
+    {
+        let parts: Vec<&str> = rest.split(['.', '-', '_']).collect();
+        if is_example(&parts) {
+            return Some(DotenvRole::Example);
+        }
+        if parts.iter().any(|p| p.is_empty()) || rest.ends_with(".bak") || rest.ends_with(".swp") {
+            return None;
+        }
+        return Some(match parts.as_slice() {
+            ["local"] => DotenvRole::Local,
+            [mode, "local"] => DotenvRole::ModeLocal((*mode).to_string()),
+            _ => DotenvRole::Mode(rest.to_string()),
+        });
+    }
+    if let Some(stem) = lower.strip_suffix(".env") {
+        if stem.is_empty() {
+            return None;
+        }
+        let parts: Vec<&str> = stem.split(['.', '-', '_']).collect();
+        return Some(if is_example(&parts) {
+            DotenvRole::Example
+        } else {
+            DotenvRole::Standalone
+        });
+    }
+    if lower == "env.example" || lower == "env.sample" || lower == "env.template" {
+        return Some(DotenvRole::Example);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dotenv_names() {
+        use DotenvRole::*;
+        let cases: &[(&str, Option<DotenvRole>)] = &[
+            (".env", Some(Base)),
+            ("apps/web/.env.local", Some(Local)),
+            (".env.production", Some(Mode("production".into()))),
+            (
+                ".env.production.local",
+                Some(ModeLocal("production".into())),
+            ),
+            (".env.example", Some(Example)),
+            (".env.sample", Some(Example)),
+            (".env.production.example", Some(Example)),
+            (".env-template", Some(Example)),
+            ("example.env", Some(Example)),
+            ("env.example", Some(Example)),
+            ("docker/app.env", Some(Standalone)),
+            (".envrc", None),
+            (".env.vault", None),
+            (".env.keys", None),
+            ("environment.ts", None),
+            ("README.md", None),
+            (".env.bak", Some(Mode("bak".into()))),
+        ];
+        for (path, want) in cases {
+            assert_eq!(classify(path), want.clone().map(FileKind::Dotenv), "{path}");
+        }
+    }
+}

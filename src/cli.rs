@@ -1,0 +1,79 @@
+//! Command-line interface (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "keylint",
+    version,
+    about = "Find the LLM API key and endpoint mistakes that cause 401s and leaks, before they ship"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files and folders (default: the current folder)
+    Lint(LintArgs),
+    /// List every check: id, category, default severity, summary
+    Rules,
+    /// Print a check's full documentation
+    Explain {
+        /// Check id, e.g. key-endpoint-mismatch
+        id: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    /// never fail on findings (exit 0 unless the run itself fails)
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LintArgs {
+    /// Files or folders to lint
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit 1 when a finding at or above this severity remains
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// Config file (default: nearest keylint.toml or .keylint.toml from the first path upward)
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Colored output
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Print findings only: no summary, no notes
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// List skipped files and the config in use
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Worker threads (default: available cores)
+    #[arg(long, hide = true)]
+    pub threads: Option<usize>,
+}

@@ -1,0 +1,117 @@
+//! `.keylint.toml` / `keylint.toml`: which checks run and how loud, what to skip, extra
+//! providers and gateways. Unknown keys are errors with a span into the file (exit 2).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use miette::NamedSource;
+use serde::Deserialize;
+
+use crate::catalog::{CatalogFile, Provider, PublicPrefix};
+use crate::error::Fatal;
+use crate::finding::Severity;
+
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
+pub const FILE_NAMES: &[&str] = &["keylint.toml", ".keylint.toml"];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub checks: ChecksConfig,
+    #[serde(default)]
+    pub scan: ScanConfig,
+    /// Hosts that accept any key (a company proxy, a self-hosted LiteLLM).
+    #[serde(default)]
+    pub gateways: Vec<String>,
+    #[serde(default, rename = "provider")]
+    pub providers: Vec<Provider>,
+    #[serde(default)]
+    pub public_prefix: Vec<PublicPrefix>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecksConfig {
+    #[serde(default)]
+    pub disable: Vec<String>,
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanConfig {
+    /// Bytes; files above it are skipped with a note.
+    pub max_file_size: Option<u64>,
+    /// Globs (gitignore syntax) of paths never to scan.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+impl Config {
+    pub fn parse(text: &str, path: &str) -> Result<Self, Fatal> {
+        let config: Config = toml::from_str(text).map_err(|e| Fatal::Config {
+            message: e.message().to_string(),
+            src: NamedSource::new(path, text.to_string()),
+            span: e.span().map(Into::into),
+        })?;
+        for id in config
+            .checks
+            .disable
+            .iter()
+            .chain(config.checks.severity.keys())
+        {
+            if crate::checks::by_id(id).is_none() {
+                let at = text.find(id.as_str()).map(|i| (i, id.len()).into());
+                return Err(Fatal::Config {
+                    message: format!("unknown check `{id}`"),
+                    src: NamedSource::new(path, text.to_string()),
+                    span: at,
+                });
+            }
+        }
+        Ok(config)
+    }
+
+    pub fn load(path: &Path) -> Result<Self, Fatal> {
+        let text = std::fs::read_to_string(path).map_err(|e| Fatal::ConfigRead {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    /// The config file for a scan: `--config`, else the nearest `keylint.toml`/`.keylint.toml`
+    /// from the first scanned path upward.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        let start = start.canonicalize().ok()?;
+        let mut dir = if start.is_dir() {
+            Some(start.as_path())
+        } else {
+            start.parent()
+        };
+        while let Some(d) = dir {
+            for name in FILE_NAMES {
+                let p = d.join(name);
+                if p.is_file() {
+                    return Some(p);
+                }
+            }
+            dir = d.parent();
+        }
+        None
+    }
+
+    pub fn max_file_size(&self) -> u64 {
+        self.scan.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE)
+    }
+
+    pub fn catalog_file(&self) -> CatalogFile {
+        CatalogFile {
+            providers: self.providers.clone(),
+            public_prefix: self.public_prefix.clone(),
+            public_by_design: Default::default(),
+        }
+    }
+}

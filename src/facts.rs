@@ -1,0 +1,65 @@
+//! The shared vocabulary between front ends and checks.
+//!
+//! A front end turns one file into [`FileFacts`]; checks never look at file syntax, only at
+//! facts. A later front end (workflow, Dockerfile, compose, editor settings) feeds the same
+//! checks by producing the same facts: an [`Assignment`] is an assignment whether it came from a
+//! `.env` line or a job's `env:` map.
+
+use crate::redact::SecretStr;
+use crate::source::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quote {
+    None,
+    Single,
+    Double,
+}
+
+/// Where an assigned value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueSource {
+    /// The text itself (after quote and escape processing).
+    Literal,
+    /// The whole value is one reference to another variable (`${OPENROUTER_API_KEY}`).
+    EnvRef(String),
+    /// Literal text with references inside (`https://${HOST}/v1`).
+    Interpolated,
+}
+
+/// `NAME=value` in any file kind.
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    pub name: String,
+    pub name_span: Span,
+    /// Decoded value (quotes removed, escapes processed, references left as written).
+    pub value: SecretStr,
+    /// Span of the value's content in the file (inside quotes, if any).
+    pub value_span: Span,
+    pub quote: Quote,
+    pub source: ValueSource,
+    /// Span of the whole statement (for line-level labels and suppressions).
+    pub stmt_span: Span,
+}
+
+impl Assignment {
+    pub fn literal(&self) -> Option<&str> {
+        match self.source {
+            ValueSource::Literal => Some(self.value.expose()),
+            _ => None,
+        }
+    }
+}
+
+/// A part of a file the front end could not read.
+#[derive(Debug, Clone)]
+pub struct ParseIssue {
+    pub span: Span,
+    pub message: String,
+}
+
+/// Everything one front end learned from one file.
+#[derive(Debug, Default)]
+pub struct FileFacts {
+    pub assignments: Vec<Assignment>,
+    pub parse_issues: Vec<ParseIssue>,
+}

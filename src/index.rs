@@ -1,0 +1,302 @@
+//! The project index: every parsed file with its facts, and the scopes in which one process sees
+//! values together.
+//!
+//! A scope is an ordered list of assignments, lowest precedence first; its *effective* view keeps,
+//! for each name, the definition the process ends up with. Dotenv stacks are built here; a later
+//! front end (workflow job, compose service, Dockerfile stage) adds scopes of its own and every
+//! scope check runs on them unchanged.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::catalog::{Catalog, Confidence, HostClass};
+use crate::classify::{DotenvRole, FileKind};
+use crate::facts::{Assignment, FileFacts, ValueSource};
+use crate::roles::{self, AssignInfo, NameRole};
+use crate::source::SourceFile;
+
+#[derive(Debug)]
+pub struct IndexedFile {
+    pub source: SourceFile,
+    pub kind: FileKind,
+    pub facts: FileFacts,
+    pub info: Vec<AssignInfo>,
+    /// Not excluded by any `.gitignore`: it is (or will be) committed.
+    pub committed: bool,
+}
+
+impl IndexedFile {
+    pub fn is_example(&self) -> bool {
+        matches!(self.kind, FileKind::Dotenv(DotenvRole::Example))
+    }
+}
+
+/// One assignment: (file index, assignment index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ARef {
+    pub file: usize,
+    pub idx: usize,
+}
+
+#[derive(Debug)]
+pub struct Scope {
+    /// Human label, e.g. `.env stack (production)`.
+    pub label: String,
+    /// Lowest precedence first.
+    pub members: Vec<ARef>,
+}
+
+#[derive(Debug, Default)]
+pub struct ProjectIndex {
+    pub files: Vec<IndexedFile>,
+    pub scopes: Vec<Scope>,
+}
+
+impl ProjectIndex {
+    pub fn new(mut files: Vec<IndexedFile>) -> Self {
+        files.sort_by(|a, b| a.source.rel_path.cmp(&b.source.rel_path));
+        let mut index = ProjectIndex {
+            files,
+            scopes: Vec::new(),
+        };
+        index.scopes = dotenv_scopes(&index.files);
+        index
+    }
+
+    pub fn assignment(&self, r: ARef) -> &Assignment {
+        &self.files[r.file].facts.assignments[r.idx]
+    }
+
+    pub fn info(&self, r: ARef) -> &AssignInfo {
+        &self.files[r.file].info[r.idx]
+    }
+
+    pub fn file(&self, r: ARef) -> &IndexedFile {
+        &self.files[r.file]
+    }
+}
+
+pub fn index_file(
+    catalog: &Catalog,
+    source: SourceFile,
+    kind: FileKind,
+    facts: FileFacts,
+    committed: bool,
+) -> IndexedFile {
+    let info = facts
+        .assignments
+        .iter()
+        .map(|a| roles::assign_info(catalog, a))
+        .collect();
+    IndexedFile {
+        source,
+        kind,
+        facts,
+        info,
+        committed,
+    }
+}
+
+fn parent_dir(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// Dotenv layering per folder, the way dotenv-flow and Vite load it (highest precedence last):
+/// `.env` < `.env.local` < `.env.<mode>` < `.env.<mode>.local`. Without a mode file there is
+/// one stack of `.env` + `.env.local`. Examples and standalone `*.env` files are stacks alone.
+fn dotenv_scopes(files: &[IndexedFile]) -> Vec<Scope> {
+    let mut by_dir: BTreeMap<&str, Vec<(usize, &DotenvRole)>> = BTreeMap::new();
+    let mut scopes = Vec::new();
+    for (fi, f) in files.iter().enumerate() {
+        let FileKind::Dotenv(role) = &f.kind;
+        match role {
+            DotenvRole::Example | DotenvRole::Standalone => scopes.push(Scope {
+                label: f.source.rel_path.clone(),
+                members: members(files, &[fi]),
+            }),
+            _ => by_dir
+                .entry(parent_dir(&f.source.rel_path))
+                .or_default()
+                .push((fi, role)),
+        }
+    }
+    for (dir, entries) in by_dir {
+        let find = |want: &DotenvRole| entries.iter().find(|(_, r)| *r == want).map(|(i, _)| *i);
+        let base: Vec<usize> = [find(&DotenvRole::Base), find(&DotenvRole::Local)]
+            .into_iter()
+            .flatten()
+            .collect();
+        let mut modes: Vec<&str> = entries
+            .iter()
+            .filter_map(|(_, r)| match r {
+                DotenvRole::Mode(m) | DotenvRole::ModeLocal(m) => Some(m.as_str()),
+                _ => None,
+            })
+            .collect();
+        modes.sort_unstable();
+        modes.dedup();
+        let at = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        if modes.is_empty() || !base.is_empty() {
+            scopes.push(Scope {
+                label: format!("{at}.env stack"),
+                members: members(files, &base),
+            });
+        }
+        for mode in modes {
+            let mut order = base.clone();
+            order.extend(find(&DotenvRole::Mode(mode.to_string())));
+            order.extend(find(&DotenvRole::ModeLocal(mode.to_string())));
+            scopes.push(Scope {
+                label: format!("{at}.env stack ({mode})"),
+                members: members(files, &order),
+            });
+        }
+    }
+    scopes
+}
+
+fn members(files: &[IndexedFile], order: &[usize]) -> Vec<ARef> {
+    order
+        .iter()
+        .flat_map(|&file| {
+            (0..files[file].facts.assignments.len()).map(move |idx| ARef { file, idx })
+        })
+        .collect()
+}
+
+/// How keylint knows whose key a value is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyEvidence {
+    /// The literal's shape (optionally confirmed by the name).
+    Format,
+    /// Only the variable (or referenced variable) name.
+    Name(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyProvider {
+    /// Provider indices the key may belong to (one, unless the shape is shared).
+    pub candidates: Vec<usize>,
+    pub confidence: Confidence,
+    pub evidence: KeyEvidence,
+}
+
+/// A scope with its effective variables resolved.
+pub struct ScopeView<'a> {
+    pub index: &'a ProjectIndex,
+    pub scope: &'a Scope,
+    /// name → winning definition
+    pub effective: HashMap<&'a str, ARef>,
+    /// winning definitions in precedence-then-file order
+    pub winners: Vec<ARef>,
+}
+
+impl<'a> ScopeView<'a> {
+    pub fn new(index: &'a ProjectIndex, scope: &'a Scope) -> Self {
+        let mut effective: HashMap<&str, ARef> = HashMap::new();
+        for &r in &scope.members {
+            effective.insert(index.assignment(r).name.as_str(), r);
+        }
+        let mut winners: Vec<ARef> = effective.values().copied().collect();
+        winners.sort();
+        ScopeView {
+            index,
+            scope,
+            effective,
+            winners,
+        }
+    }
+
+    pub fn info(&self, r: ARef) -> &'a AssignInfo {
+        self.index.info(r)
+    }
+
+    /// Follows `NAME=${OTHER}` references (a few hops) to the definition that holds the text.
+    pub fn resolve(&self, mut r: ARef) -> ARef {
+        for _ in 0..4 {
+            match &self.index.assignment(r).source {
+                ValueSource::EnvRef(other) => match self.effective.get(other.as_str()) {
+                    Some(&next) if next != r => r = next,
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        r
+    }
+
+    /// Winning definitions whose name plays `role` in `group`.
+    pub fn in_group(&self, group: &str, role: NameRole) -> impl Iterator<Item = ARef> + '_ {
+        let group = group.to_string();
+        self.winners.iter().copied().filter(move |&r| {
+            let i = &self.index.info(r).name;
+            i.role == role && i.group == group
+        })
+    }
+
+    /// The LLM endpoint a group sends to, if one is set in scope.
+    pub fn endpoint_for(&self, catalog: &Catalog, group: &str) -> Option<ARef> {
+        self.in_group(group, NameRole::BaseUrl)
+            .map(|r| self.resolve(r))
+            .find(|&r| roles::is_llm_endpoint(catalog, self.info(r)) || self.info(r).url.is_some())
+    }
+
+    /// Whose key is this? The literal's shape first, then the names it went through.
+    pub fn key_provider(&self, catalog: &Catalog, r: ARef) -> Option<KeyProvider> {
+        let target = self.resolve(r);
+        let name_slot = |x: ARef| {
+            let n = &self.info(x).name;
+            n.slot
+                .filter(|&p| !catalog.provider(p).compat_slot && n.role == NameRole::Key)
+        };
+        let by_name = name_slot(r).or_else(|| name_slot(target)).or_else(|| {
+            match &self.index.assignment(r).source {
+                ValueSource::EnvRef(other) => {
+                    let n = roles::name_info(catalog, other);
+                    n.slot
+                        .filter(|&p| !catalog.provider(p).compat_slot && n.role == NameRole::Key)
+                }
+                _ => None,
+            }
+        });
+        if let Some(m) = &self.info(target).key {
+            let candidates: Vec<usize> = m
+                .candidates
+                .iter()
+                .filter_map(|id| catalog.index_of(id))
+                .collect();
+            if let Some(p) = by_name.filter(|p| candidates.contains(p)) {
+                return Some(KeyProvider {
+                    candidates: vec![p],
+                    confidence: Confidence::High,
+                    evidence: KeyEvidence::Format,
+                });
+            }
+            return Some(KeyProvider {
+                confidence: m.confidence,
+                candidates,
+                evidence: KeyEvidence::Format,
+            });
+        }
+        by_name.map(|p| KeyProvider {
+            candidates: vec![p],
+            confidence: Confidence::Medium,
+            evidence: KeyEvidence::Name(self.index.assignment(r).name.clone()),
+        })
+    }
+
+    /// Hosts any base URL in this scope points at (to see whether a key's own provider is
+    /// configured somewhere, even under another name).
+    pub fn configured_providers(&self) -> Vec<usize> {
+        self.winners
+            .iter()
+            .filter_map(|&r| match self.info(self.resolve(r)).host {
+                Some(HostClass::Provider(p)) => Some(p),
+                _ => None,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,12 @@
+//! Front ends: one file of a known kind → [`FileFacts`]. Dispatch only.
+
+pub mod dotenv;
+
+use crate::classify::FileKind;
+use crate::facts::FileFacts;
+
+pub fn parse(kind: &FileKind, text: &str) -> FileFacts {
+    match kind {
+        FileKind::Dotenv(_) => dotenv::parse(text),
+    }
+}

@@ -1,0 +1,231 @@
+//! The human view: one miette diagnostic per finding, drawn over the *masked* source text, the
+//! primary and related labels together when they are in one file, then a summary line.
+
+use std::fmt;
+use std::io::Write;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+
+use crate::Report;
+use crate::finding::{Finding, Label, Severity};
+use crate::render::{RenderOptions, masked};
+
+#[derive(Debug)]
+struct HumanDiag {
+    message: String,
+    code: Option<&'static str>,
+    severity: miette::Severity,
+    help: Option<String>,
+    url: Option<String>,
+    src: NamedSource<String>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<HumanDiag>,
+}
+
+impl fmt::Display for HumanDiag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for HumanDiag {}
+
+impl Diagnostic for HumanDiag {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code.map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.url
+            .as_ref()
+            .map(|u| Box::new(u) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.src)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
+        }
+    }
+}
+
+fn miette_severity(s: Severity) -> miette::Severity {
+    match s {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    }
+}
+
+struct Masked {
+    text: String,
+    masker: crate::redact::Masker,
+    path: String,
+}
+
+fn labeled(m: &Masked, label: &Label, primary: bool) -> LabeledSpan {
+    let start = m.masker.map(label.span.start as usize, false);
+    let end = m.masker.map(label.span.end as usize, true).max(start);
+    let text = Some(label.message.clone());
+    if primary {
+        LabeledSpan::new_primary_with_span(text, (start, end - start))
+    } else {
+        LabeledSpan::new_with_span(text, (start, end - start))
+    }
+}
+
+fn diag(
+    report: &Report,
+    f: &Finding,
+    cache: &mut std::collections::HashMap<usize, Masked>,
+) -> HumanDiag {
+    for file in std::iter::once(f.primary.file).chain(f.related.iter().map(|r| r.file)) {
+        cache.entry(file).or_insert_with(|| {
+            let (text, masker) = masked(&report.index.files[file]);
+            Masked {
+                text,
+                masker,
+                path: report.index.files[file].source.rel_path.clone(),
+            }
+        });
+    }
+    let get = |file: usize| -> &Masked { &cache[&file] };
+    let primary = get(f.primary.file);
+    let mut labels = vec![labeled(primary, &f.primary, true)];
+    let src = NamedSource::new(primary.path.clone(), primary.text.clone());
+    let mut others = Vec::new();
+    for r in &f.related {
+        if r.file == f.primary.file {
+            labels.push(labeled(primary, r, false));
+        } else {
+            others.push(r);
+        }
+    }
+    let related = others
+        .into_iter()
+        .map(|r| {
+            let m = get(r.file);
+            HumanDiag {
+                message: format!("related: {}", r.message),
+                code: None,
+                severity: miette::Severity::Advice,
+                help: None,
+                url: None,
+                src: NamedSource::new(m.path.clone(), m.text.clone()),
+                labels: vec![labeled(m, r, true)],
+                related: Vec::new(),
+            }
+        })
+        .collect();
+    HumanDiag {
+        message: f.message.clone(),
+        code: Some(f.meta.id),
+        severity: miette_severity(f.severity),
+        help: f.help.clone(),
+        url: None,
+        src,
+        labels,
+        related,
+    }
+}
+
+pub fn render(
+    report: &Report,
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(opts.width)
+        .with_links(false);
+    let mut cache = std::collections::HashMap::new();
+    for f in &report.findings {
+        let d = diag(report, f, &mut cache);
+        let mut s = String::new();
+        handler
+            .render_report(&mut s, &d)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        writeln!(out, "{}", s.trim_end())?;
+        writeln!(
+            out,
+            "  {} · {} confidence · keylint explain {}\n",
+            f.meta.category.as_str(),
+            f.confidence.as_str(),
+            f.meta.id
+        )?;
+    }
+    if opts.quiet {
+        return Ok(());
+    }
+    let s = super::json::summary(report);
+    if s.findings == 0 {
+        writeln!(out, "keylint: no problems in {} files", s.files_scanned)?;
+    } else {
+        writeln!(
+            out,
+            "keylint: {} problem{} ({} error{}, {} warning{}, {} info) in {} files scanned",
+            s.findings,
+            plural(s.findings),
+            s.errors,
+            plural(s.errors),
+            s.warnings,
+            plural(s.warnings),
+            s.infos,
+            s.files_scanned
+        )?;
+    }
+    if !report.skipped.is_empty() {
+        if opts.verbose {
+            for sk in &report.skipped {
+                let detail = sk
+                    .detail
+                    .as_deref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default();
+                writeln!(
+                    err,
+                    "note: skipped {}: {}{detail}",
+                    sk.path,
+                    sk.reason.as_str()
+                )?;
+            }
+        } else {
+            writeln!(
+                err,
+                "note: skipped {} file{} (binary, too large, unreadable or not UTF-8); --verbose lists them",
+                report.skipped.len(),
+                plural(report.skipped.len())
+            )?;
+        }
+    }
+    if opts.verbose {
+        if let Some(p) = &report.config_path {
+            writeln!(err, "note: config {}", p.display())?;
+        }
+    }
+    Ok(())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,129 @@
+//! Renderers. Every format reads the same sorted findings; none ever sees a raw secret: labels
+//! are spans, messages are pre-redacted, and the human snippet is drawn from masked text.
+
+pub mod human;
+pub mod json;
+
+use std::io::{IsTerminal, Write};
+
+use crate::Report;
+use crate::cli::{Color, Format, LintArgs};
+use crate::error::Fatal;
+use crate::index::IndexedFile;
+use crate::redact::Masker;
+use crate::roles::NameRole;
+use crate::source::{Position, Span};
+
+pub struct RenderOptions {
+    pub color: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+    pub width: usize,
+}
+
+impl RenderOptions {
+    pub fn from_args(args: &LintArgs) -> Self {
+        let color = match args.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        RenderOptions {
+            color,
+            quiet: args.quiet,
+            verbose: args.verbose,
+            width: 100,
+        }
+    }
+
+    /// Deterministic output for tests and snapshots.
+    pub fn plain() -> Self {
+        RenderOptions {
+            color: false,
+            quiet: false,
+            verbose: false,
+            width: 100,
+        }
+    }
+}
+
+pub fn render(
+    report: &Report,
+    format: Format,
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Fatal> {
+    match format {
+        Format::Human => human::render(report, opts, out, err)?,
+        Format::Json => json::render(report, out)?,
+    }
+    Ok(())
+}
+
+/// Start and end positions of a span (end exclusive, 1-based columns).
+pub fn positions(file: &IndexedFile, span: Span) -> (Position, Position) {
+    (
+        file.source.position(span.start as usize),
+        file.source.position(span.end as usize),
+    )
+}
+
+/// Spans in a file whose text must never be shown: key values, anything token-like in a
+/// key-ish or unparsable line, URLs with credentials.
+pub fn secret_spans(file: &IndexedFile) -> Vec<Span> {
+    let mut spans = Vec::new();
+    for (a, info) in file.facts.assignments.iter().zip(&file.info) {
+        let v = a.value.expose();
+        let tokenish = v.len() >= 16 && !v.contains("://") && !v.contains(' ');
+        let creds = v.contains("://")
+            && v.split("://")
+                .nth(1)
+                .is_some_and(|r| r.split('/').next().is_some_and(|h| h.contains('@')));
+        if info.name.role == NameRole::Key || info.key.is_some() || tokenish || creds {
+            spans.push(a.value_span);
+        }
+    }
+    for issue in &file.facts.parse_issues {
+        spans.extend(long_tokens(&file.source.text, issue.span));
+    }
+    spans
+}
+
+/// Tokens of 12+ characters inside `span` that are not SCREAMING_SNAKE names.
+fn long_tokens(text: &str, span: Span) -> Vec<Span> {
+    let mut out = Vec::new();
+    let Some(slice) = text.get(span.range()) else {
+        return out;
+    };
+    let mut start = None;
+    let is_sep = |c: char| c.is_whitespace() || matches!(c, '=' | '"' | '\'' | ':' | '#');
+    for (i, c) in slice
+        .char_indices()
+        .chain(std::iter::once((slice.len(), ' ')))
+    {
+        match (start, is_sep(c)) {
+            (None, false) => start = Some(i),
+            (Some(s), true) => {
+                let tok = &slice[s..i];
+                let name_like = tok
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+                if tok.len() >= 12 && !name_like {
+                    out.push(Span::new(span.start as usize + s, span.start as usize + i));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A file's text with its secret spans replaced by their redacted form.
+pub fn masked(file: &IndexedFile) -> (String, Masker) {
+    let m = Masker::new(&file.source.text, secret_spans(file));
+    (m.apply(&file.source.text), m)
+}

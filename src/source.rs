@@ -1,0 +1,115 @@
+//! A file's text plus the index that turns byte offsets into 1-based lines and columns.
+//!
+//! Every fact carries a [`Span`] (byte range into [`SourceFile::text`]); lines and columns are
+//! computed only when a finding is rendered.
+
+use serde::Serialize;
+
+/// A half-open byte range `[start, end)` into one file's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end, "internal error: inverted span");
+        // Files above u32::MAX bytes are rejected by the size cap long before this point.
+        Span {
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
+        }
+    }
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// 1-based line and column (columns count Unicode scalar values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One scanned file: its path relative to the scanned root (with `/`), and its text.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub rel_path: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(rel_path: String, text: String) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            rel_path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based position of a byte offset (clamped to the text, snapped to a char boundary).
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line_idx];
+        let column = self.text[start..offset].chars().count() + 1;
+        Position {
+            line: line_idx + 1,
+            column,
+        }
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+
+    /// The span of the whole line that contains `offset`, without its line ending.
+    pub fn line_span(&self, offset: usize) -> Span {
+        let pos = self.position(offset);
+        let start = self.line_starts[pos.line - 1];
+        let end = self
+            .line_starts
+            .get(pos.line)
+            .map_or(self.text.len(), |next| next - 1);
+        let end = if end > start && self.text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end - 1
+        } else {
+            end
+        };
+        Span::new(start, end.max(start))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_count_chars() {
+        let f = SourceFile::new("x".into(), "ab\nçd=1\r\nz".into());
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+        assert_eq!(f.position(3), Position { line: 2, column: 1 });
+        // 'ç' is two bytes: the byte after it is column 2
+        assert_eq!(f.position(5), Position { line: 2, column: 2 });
+        assert_eq!(f.position(4), Position { line: 2, column: 1 });
+        assert_eq!(f.position(100), Position { line: 3, column: 2 });
+        assert_eq!(f.slice(f.line_span(5)), "çd=1");
+    }
+}

@@ -1,0 +1,366 @@
+//! Parallel walk: find files of a relevant kind, read each once, parse it on the walker thread.
+//!
+//! Walker configuration, and why:
+//! - `hidden(false)`: `.env`, `.github` and `.vscode` are hidden and are what we read.
+//! - `git_ignore(false)`: we evaluate `.gitignore` ourselves (see [`GitignoreChain`]) because
+//!   a gitignored `.env` must still be read (401s start there) while we remember that it is not
+//!   committed, and ignored folders must still be pruned. The `ignore` crate's overrides cannot
+//!   express "read this ignored file" without ignoring everything else.
+//! - `.gitignore` rules apply even outside a git repository (`require_git(false)` in spirit):
+//!   fixtures and corpora are plain folders.
+//! - `.ignore` files are honoured as tool-specific excludes.
+//! - `follow_links(false)`: a symlinked file is read only if it resolves inside the root; a
+//!   symlinked folder is never entered, so loops are impossible.
+//! - the size cap is checked from metadata before reading, so a huge file costs one `stat`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::{WalkBuilder, WalkState};
+
+use crate::catalog::Catalog;
+use crate::classify;
+use crate::index::{self, IndexedFile};
+use crate::source::SourceFile;
+
+/// Folders that are never scanned: dependencies, build output, VCS and tool caches.
+pub const SKIP_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    "target",
+    "vendor",
+    ".venv",
+    "venv",
+    "__pycache__",
+    "dist",
+    "build",
+    ".next",
+    ".nuxt",
+    ".svelte-kit",
+    ".turbo",
+    ".cache",
+    ".parcel-cache",
+    "coverage",
+    ".tox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".gradle",
+    ".terraform",
+    "bower_components",
+    "jspm_packages",
+    ".yarn",
+    ".pnpm-store",
+    ".output",
+    ".vercel",
+    ".angular",
+];
+
+/// Why a file was not read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipReason {
+    TooLarge,
+    Binary,
+    NotUtf8,
+    Unreadable,
+    SymlinkOutsideRoot,
+}
+
+impl SkipReason {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SkipReason::TooLarge => "larger than the size cap",
+            SkipReason::Binary => "binary",
+            SkipReason::NotUtf8 => "not UTF-8",
+            SkipReason::Unreadable => "unreadable",
+            SkipReason::SymlinkOutsideRoot => "symlink pointing outside the scanned root",
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: SkipReason,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+pub struct WalkOptions<'a> {
+    pub max_file_size: u64,
+    pub exclude: &'a [String],
+    pub threads: usize,
+}
+
+#[derive(Default)]
+pub struct WalkResult {
+    pub files: Vec<IndexedFile>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Walks `root`, reading and parsing every relevant file. `prefix` is prepended to relative
+/// paths (used when several roots are scanned at once).
+pub fn walk(
+    root: &Path,
+    prefix: &str,
+    catalog: &Catalog,
+    opts: &WalkOptions,
+) -> Result<WalkResult, ignore::Error> {
+    let canon_root = root.canonicalize().map_err(|e| ignore::Error::Io(e))?;
+    let chain = Arc::new(GitignoreChain::new(root.to_path_buf(), canon_root.clone()));
+    let mut overrides = ignore::overrides::OverrideBuilder::new(root);
+    for glob in opts.exclude {
+        overrides.add(&format!("!{glob}"))?;
+    }
+    let overrides = overrides.build()?;
+    let result = Mutex::new(WalkResult::default());
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .git_ignore(false)
+        .git_global(false)
+        .git_exclude(false)
+        .ignore(true)
+        .parents(false)
+        .follow_links(false)
+        .overrides(overrides)
+        .threads(opts.threads);
+    let chain_ref = Arc::clone(&chain);
+    builder.filter_entry(move |e| {
+        let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+        if !is_dir {
+            return true;
+        }
+        let name = e.file_name().to_string_lossy();
+        if e.depth() > 0 && SKIP_DIRS.contains(&name.as_ref()) {
+            return false;
+        }
+        // prune ignored folders: nothing under them is read
+        e.depth() == 0 || !chain_ref.is_ignored(e.path(), true)
+    });
+    builder.build_parallel().run(|| {
+        let result = &result;
+        let chain = &*chain;
+        let canon_root = &canon_root;
+        let mut local = Collector {
+            result,
+            local: WalkResult::default(),
+        };
+        Box::new(move |entry| {
+            let local = &mut local.local;
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    local.skipped.push(Skipped {
+                        path: error_path(&err, root, prefix),
+                        reason: SkipReason::Unreadable,
+                        detail: Some(err.to_string()),
+                    });
+                    return WalkState::Continue;
+                }
+            };
+            let Some(ft) = entry.file_type() else {
+                return WalkState::Continue;
+            };
+            if ft.is_dir() {
+                return WalkState::Continue;
+            }
+            let rel = rel_path(root, entry.path(), prefix);
+            let Some(kind) = classify::classify(&rel) else {
+                return WalkState::Continue;
+            };
+            let mut path = entry.path().to_path_buf();
+            if ft.is_symlink() {
+                match path.canonicalize() {
+                    Ok(t) if t.starts_with(canon_root) && t.is_file() => path = t,
+                    Ok(_) | Err(_) => {
+                        local.skipped.push(Skipped {
+                            path: rel,
+                            reason: SkipReason::SymlinkOutsideRoot,
+                            detail: None,
+                        });
+                        return WalkState::Continue;
+                    }
+                }
+            }
+            let committed = !chain.is_ignored(entry.path(), false);
+            match read(&path, opts.max_file_size) {
+                Ok(text) => {
+                    let facts = crate::parse::parse(&kind, &text);
+                    let source = SourceFile::new(rel, text);
+                    local
+                        .files
+                        .push(index::index_file(catalog, source, kind, facts, committed));
+                }
+                Err((reason, detail)) => local.skipped.push(Skipped {
+                    path: rel,
+                    reason,
+                    detail,
+                }),
+            }
+            WalkState::Continue
+        })
+    });
+    // every worker's Collector has been dropped (and flushed) when `run` returns
+    let mut r = result.into_inner().unwrap_or_else(|p| p.into_inner());
+    r.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(r)
+}
+
+/// A worker's private results, merged into the shared result once, when the worker ends.
+struct Collector<'a> {
+    result: &'a Mutex<WalkResult>,
+    local: WalkResult,
+}
+
+impl Drop for Collector<'_> {
+    fn drop(&mut self) {
+        let mut r = self.result.lock().unwrap_or_else(|p| p.into_inner());
+        r.files.append(&mut self.local.files);
+        r.skipped.append(&mut self.local.skipped);
+    }
+}
+
+fn error_path(err: &ignore::Error, root: &Path, prefix: &str) -> String {
+    fn find(err: &ignore::Error) -> Option<&Path> {
+        match err {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                find(err)
+            }
+            ignore::Error::Loop { child, .. } => Some(child),
+            _ => None,
+        }
+    }
+    find(err).map_or_else(
+        || prefix.trim_end_matches('/').to_string(),
+        |p| rel_path(root, p, prefix),
+    )
+}
+
+/// The entry's path with the canonical root in place of the given root.
+fn canon_under(canon_root: &Path, root: &Path, path: &Path) -> PathBuf {
+    match path.strip_prefix(root) {
+        Ok(rel) => canon_root.join(rel),
+        Err(_) => path.to_path_buf(),
+    }
+}
+
+pub fn rel_path(root: &Path, path: &Path, prefix: &str) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut s = String::from(prefix);
+    for (i, c) in rel.components().enumerate() {
+        if i > 0 {
+            s.push('/');
+        }
+        s.push_str(&c.as_os_str().to_string_lossy());
+    }
+    if s.is_empty() {
+        s = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    }
+    s
+}
+
+fn read(path: &Path, cap: u64) -> Result<String, (SkipReason, Option<String>)> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| (SkipReason::Unreadable, Some(e.to_string())))?;
+    if meta.len() > cap {
+        return Err((
+            SkipReason::TooLarge,
+            Some(format!("{} bytes, cap {cap}", meta.len())),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| (SkipReason::Unreadable, Some(e.to_string())))?;
+    if bytes.len() as u64 > cap {
+        return Err((SkipReason::TooLarge, None));
+    }
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err((SkipReason::Binary, None));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        (
+            SkipReason::NotUtf8,
+            Some(format!(
+                "invalid byte at offset {}",
+                e.utf8_error().valid_up_to()
+            )),
+        )
+    })
+}
+
+/// `.gitignore` files from the root down to a path, nearest first, built once per folder.
+pub struct GitignoreChain {
+    /// the root as the walker sees it (maybe relative) and canonical
+    given: PathBuf,
+    root: PathBuf,
+    cache: RwLock<HashMap<PathBuf, Option<Arc<Gitignore>>>>,
+}
+
+impl GitignoreChain {
+    pub fn new(given: PathBuf, root: PathBuf) -> Self {
+        GitignoreChain {
+            given,
+            root,
+            cache: RwLock::new(HashMap::new()),
+        }
+    }
+
+    fn matcher(&self, dir: &Path) -> Option<Arc<Gitignore>> {
+        if let Some(m) = self
+            .cache
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(dir)
+        {
+            return m.clone();
+        }
+        let mut b = GitignoreBuilder::new(dir);
+        let mut any = false;
+        for f in [dir.join(".gitignore"), dir.join(".git/info/exclude")] {
+            if f.is_file() {
+                // a broken line in someone's .gitignore is not our error to raise
+                let _ = b.add(&f);
+                any = true;
+            }
+        }
+        let m = if any {
+            b.build().ok().map(Arc::new)
+        } else {
+            None
+        };
+        self.cache
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(dir.to_path_buf(), m.clone());
+        m
+    }
+
+    /// Is `path` (as walked) excluded by the nearest `.gitignore` that has a say?
+    pub fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
+        let path = canon_under(&self.root, &self.given, path);
+        let mut dir = path.parent();
+        while let Some(d) = dir {
+            if !d.starts_with(&self.root) {
+                break;
+            }
+            if let Some(m) = self.matcher(d) {
+                let hit = m.matched_path_or_any_parents(&path, is_dir);
+                if hit.is_ignore() {
+                    return true;
+                }
+                if hit.is_whitelist() {
+                    return false;
+                }
+            }
+            dir = d.parent();
+        }
+        false
+    }
+}
