@@ -111,7 +111,7 @@ pub fn walk(
     catalog: &Catalog,
     opts: &WalkOptions,
 ) -> Result<WalkResult, ignore::Error> {
-    let canon_root = root.canonicalize().map_err(|e| ignore::Error::Io(e))?;
+    let canon_root = root.canonicalize().map_err(ignore::Error::Io)?;
     let chain = Arc::new(GitignoreChain::new(root.to_path_buf(), canon_root.clone()));
     let mut overrides = ignore::overrides::OverrideBuilder::new(root);
     for glob in opts.exclude {

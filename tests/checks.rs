@@ -1,0 +1,67 @@
+//! Data-driven: every `tests/fixtures/<id>/fires-*` must yield a `<id>` finding, every
+//! `quiet-*` none; and no format's output contains any synthetic key the fixture holds.
+
+mod common;
+
+use keylint::cli::Format;
+
+#[test]
+fn fixtures_fire_and_stay_quiet() {
+    let mut failures = Vec::new();
+    let cases = common::cases();
+    assert!(
+        cases.len() >= 28,
+        "fixture folders went missing: {}",
+        cases.len()
+    );
+    for (id, case, path) in cases {
+        let m = common::materialize(&path);
+        let report = common::lint(m.dir.path());
+        let hits: Vec<_> = report.findings.iter().filter(|f| f.meta.id == id).collect();
+        let wrong = if case.starts_with("fires-") {
+            hits.is_empty()
+        } else if case.starts_with("quiet-") {
+            !hits.is_empty()
+        } else {
+            panic!("{id}/{case}: fixture names start with fires- or quiet-");
+        };
+        if wrong {
+            let got: Vec<String> = report
+                .findings
+                .iter()
+                .map(|f| format!("{}: {}", f.meta.id, f.message))
+                .collect();
+            failures.push(format!("{id}/{case}: got {got:#?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn no_fixture_key_appears_in_any_output() {
+    for (id, case, path) in common::cases() {
+        let m = common::materialize(&path);
+        let report = common::lint(m.dir.path());
+        for format in [Format::Human, Format::Json] {
+            let out = common::render(&report, format);
+            for key in &m.keys {
+                // a key's distinctive body: anything past the first 12 characters
+                let body = &key[key.len().min(12)..];
+                assert!(
+                    body.len() < 8 || !out.contains(body),
+                    "{id}/{case}: {format:?} output leaks a key"
+                );
+                assert!(
+                    !out.contains(key.as_str()),
+                    "{id}/{case}: {format:?} output contains a raw key"
+                );
+            }
+            // Debug of every finding too (what a panic or log would print)
+            let dbg = format!("{:?}", report.findings);
+            assert!(
+                m.keys.iter().all(|k| !dbg.contains(k.as_str())),
+                "{id}/{case}: Debug leaks a key"
+            );
+        }
+    }
+}
