@@ -65,3 +65,23 @@ fn no_fixture_key_appears_in_any_output() {
         }
     }
 }
+
+#[test]
+fn fixture_output_snapshots() {
+    for (id, case, path) in common::cases() {
+        if !case.starts_with("fires-") {
+            continue;
+        }
+        let m = common::materialize(&path);
+        let report = common::lint(m.dir.path());
+        let name = format!("{id}__{case}");
+        insta::assert_snapshot!(
+            format!("{name}__human"),
+            common::render(&report, Format::Human)
+        );
+        insta::assert_snapshot!(
+            format!("{name}__json"),
+            common::render(&report, Format::Json)
+        );
+    }
+}
