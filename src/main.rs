@@ -1,6 +1,17 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    // A panic message could quote input; say only that it happened.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("keylint: internal error{at}; please report it");
+        }
+    }));
     let cli = keylint::cli::Cli::parse();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();

@@ -46,11 +46,8 @@ pub fn looks_like_url(value: &str) -> bool {
 }
 
 pub fn parse(value: &str) -> Result<BaseUrl, UrlProblem> {
-    if value.trim() != value || value.chars().any(char::is_whitespace) {
-        // still try the trimmed form so callers can report both problems
-        if parse(value.trim()).is_ok() || value.trim().chars().any(char::is_whitespace) {
-            return Err(UrlProblem::Whitespace);
-        }
+    if value.chars().any(char::is_whitespace) {
+        return Err(UrlProblem::Whitespace);
     }
     let Some((scheme, rest)) = value.split_once("://") else {
         return Err(UrlProblem::NoScheme);

@@ -21,7 +21,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkState};
 
 use crate::catalog::Catalog;
-use crate::classify;
+use crate::classify::{self, FileKind};
 use crate::index::{self, IndexedFile};
 use crate::source::SourceFile;
 
@@ -191,7 +191,7 @@ pub fn walk(
             let committed = !chain.is_ignored(entry.path(), false);
             match read(&path, opts.max_file_size) {
                 Ok(text) => {
-                    let facts = crate::parse::parse(&kind, &text);
+                    let facts = parse_guarded(&kind, &text);
                     let source = SourceFile::new(rel, text);
                     local
                         .files
@@ -210,6 +210,23 @@ pub fn walk(
     let mut r = result.into_inner().unwrap_or_else(|p| p.into_inner());
     r.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(r)
+}
+
+/// Parses one file; a bug that panics on some input becomes a parse issue for that file and
+/// the run goes on. The panic message is not shown: it could quote the file.
+fn parse_guarded(kind: &FileKind, text: &str) -> crate::facts::FileFacts {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::parse::parse(kind, text)
+    }))
+    .unwrap_or_else(|_| {
+        let mut facts = crate::facts::FileFacts::default();
+        facts.parse_issues.push(crate::facts::ParseIssue {
+            span: crate::source::Span::new(0, 0),
+            message: "internal error while parsing this file; it was skipped (please report it)"
+                .to_string(),
+        });
+        facts
+    })
 }
 
 /// A worker's private results, merged into the shared result once, when the worker ends.

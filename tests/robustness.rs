@@ -1,0 +1,128 @@
+//! No input panics: randomized mutations of realistic dotenv text through the parser, the
+//! index and every check, plus the hostile shapes bad input takes in practice.
+
+mod common;
+
+use keylint::catalog::Catalog;
+
+/// xorshift: deterministic, so a failure reproduces.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[(self.next() % xs.len() as u64) as usize]
+    }
+}
+
+const PIECES: &[&str] = &[
+    "OPENAI_API_KEY",
+    "=",
+    "'",
+    "\"",
+    "\\",
+    "$",
+    "${",
+    "}",
+    "#",
+    " ",
+    "\t",
+    "\n",
+    "\r\n",
+    "\r",
+    "export ",
+    "https://api.openai.com/v1",
+    "sk-or-v1-",
+    "NEXT_PUBLIC_",
+    "\u{feff}",
+    "\u{200b}",
+    "é",
+    "𝕏",
+    "=\"a\nb",
+    "${A:-x}",
+    "ANTHROPIC_BASE_URL",
+    "http://[::1",
+    "://",
+    "glm-4",
+    "_MODEL",
+    "\0",
+    "-",
+    ".",
+];
+
+#[test]
+fn random_dotenv_text_never_panics() {
+    let catalog = Catalog::builtin().expect("catalog");
+    let mut rng = Rng(0x5eed);
+    let dir = tempfile::tempdir().expect("tmp");
+    for round in 0..300 {
+        let mut text = String::new();
+        for _ in 0..(rng.next() % 60) {
+            text.push_str(rng.pick(PIECES));
+        }
+        let facts = keylint::parse::dotenv::parse(&text);
+        for a in &facts.assignments {
+            assert!(
+                text.get(a.value_span.range()).is_some(),
+                "round {round}: bad span"
+            );
+            assert!(
+                text.get(a.name_span.range()).is_some(),
+                "round {round}: bad span"
+            );
+        }
+        for i in &facts.parse_issues {
+            assert!(
+                text.get(i.span.range()).is_some(),
+                "round {round}: bad issue span"
+            );
+        }
+        let _ = catalog.classify_key(&text, None);
+        let _ = keylint::url::parse(&text);
+        if round % 10 == 0 {
+            let name = [".env", ".env.local", ".env.example", ".env.production"][(round / 10) % 4];
+            std::fs::write(dir.path().join(name), &text).expect("write");
+            let report = common::lint(dir.path());
+            let _ = common::render(&report, keylint::cli::Format::Human);
+            let _ = common::render(&report, keylint::cli::Format::Json);
+        }
+    }
+}
+
+#[test]
+fn hostile_files() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path();
+    // one 5 MB line (over the default cap), a deep folder, many empty files, a huge value
+    std::fs::write(p.join("huge.env"), "A=".to_string() + &"x".repeat(5 << 20)).expect("write");
+    std::fs::write(
+        p.join(".env"),
+        format!("OPENAI_API_KEY={}\n", "y".repeat(1 << 20)),
+    )
+    .expect("write");
+    let mut deep = p.to_path_buf();
+    for i in 0..60 {
+        deep = deep.join(format!("d{i}"));
+    }
+    std::fs::create_dir_all(&deep).expect("mkdir");
+    std::fs::write(
+        deep.join(".env"),
+        "OPENAI_BASE_URL=https://api.openai.com\n",
+    )
+    .expect("write");
+    for i in 0..2000 {
+        std::fs::write(p.join(format!("{i}.txt")), "").expect("write");
+    }
+    let report = common::lint(p);
+    assert!(report.skipped.iter().any(|s| s.path == "huge.env"));
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.meta.id == "malformed-endpoint")
+    );
+}
