@@ -23,6 +23,10 @@ pub enum DotenvRole {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FileKind {
     Dotenv(DotenvRole),
+    /// `.github/workflows/*.yml|yaml`
+    Workflow,
+    /// `action.yml|yaml` anywhere: action metadata (composite actions have steps)
+    Action,
 }
 
 const EXAMPLE_WORDS: &[&str] = &[
@@ -47,7 +51,23 @@ const NOT_DOTENV: &[&str] = &[".envrc", ".env.vault", ".env.keys", ".env.me", ".
 /// Classify by file name (and path, for kinds that need it).
 pub fn classify(rel_path: &str) -> Option<FileKind> {
     let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
-    dotenv_role(name).map(FileKind::Dotenv)
+    if let Some(role) = dotenv_role(name) {
+        return Some(FileKind::Dotenv(role));
+    }
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    if yaml
+        && (rel_path.starts_with(".github/workflows/") || rel_path.contains("/.github/workflows/"))
+    {
+        let dir = &rel_path[..rel_path.len() - name.len()];
+        // only files directly in .github/workflows are workflows
+        if dir.ends_with(".github/workflows/") {
+            return Some(FileKind::Workflow);
+        }
+    }
+    if name == "action.yml" || name == "action.yaml" {
+        return Some(FileKind::Action);
+    }
+    None
 }
 
 fn dotenv_role(name: &str) -> Option<DotenvRole> {
@@ -122,6 +142,17 @@ mod tests {
             ("README.md", None),
             (".env.bak", Some(Mode("bak".into()))),
         ];
+        assert_eq!(
+            classify(".github/workflows/ci.yml"),
+            Some(FileKind::Workflow)
+        );
+        assert_eq!(
+            classify("sub/.github/workflows/ci.yaml"),
+            Some(FileKind::Workflow)
+        );
+        assert_eq!(classify(".github/workflows/sub/x.yml"), None);
+        assert_eq!(classify("actions/setup/action.yml"), Some(FileKind::Action));
+        assert_eq!(classify("config.yml"), None);
         for (path, want) in cases {
             assert_eq!(classify(path), want.clone().map(FileKind::Dotenv), "{path}");
         }

@@ -20,8 +20,16 @@ pub enum Quote {
 pub enum ValueSource {
     /// The text itself (after quote and escape processing).
     Literal,
-    /// The whole value is one reference to another variable (`${OPENROUTER_API_KEY}`).
+    /// The whole value is one reference to another variable (`${OPENROUTER_API_KEY}`,
+    /// `${{ env.X }}`).
     EnvRef(String),
+    /// A CI secret (`${{ secrets.OPENROUTER_API_KEY }}`): the value is not in the repository,
+    /// its name says whose key it is.
+    Secret(String),
+    /// A CI configuration variable (`${{ vars.X }}`): stored and shown in clear.
+    Var(String),
+    /// Some other expression whose value is not known statically.
+    Expression,
     /// Literal text with references inside (`https://${HOST}/v1`).
     Interpolated,
 }
@@ -57,9 +65,39 @@ pub struct ParseIssue {
     pub message: String,
 }
 
+/// A set of assignments one process sees together, declared by the front end that knows the
+/// file's semantics (a workflow job's merged `env`), lowest precedence first.
+#[derive(Debug, Clone)]
+pub struct FileScope {
+    pub label: String,
+    pub members: Vec<usize>,
+}
+
+/// `${{ <context>.<name> }}` inside a CI expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Secrets,
+    Vars,
+    Env,
+    Inputs,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExprRef {
+    pub context: Context,
+    pub name: String,
+    pub span: Span,
+    /// job and step index inside the workflow, when the reference sits in one
+    pub job: Option<usize>,
+    pub step: Option<usize>,
+}
+
 /// Everything one front end learned from one file.
 #[derive(Debug, Default)]
 pub struct FileFacts {
     pub assignments: Vec<Assignment>,
     pub parse_issues: Vec<ParseIssue>,
+    pub scopes: Vec<FileScope>,
+    pub exprs: Vec<ExprRef>,
+    pub workflow: Option<crate::parse::workflow::Workflow>,
 }

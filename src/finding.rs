@@ -81,6 +81,8 @@ pub struct Finding {
     pub related: Vec<Label>,
     /// Normalised, non-secret evidence (names, provider ids) for the fingerprint.
     pub evidence: String,
+    /// Set when an inline suppression covers this finding: its reason (maybe empty).
+    pub suppressed: Option<String>,
 }
 
 impl Finding {
@@ -96,6 +98,7 @@ impl Finding {
             primary,
             related: Vec::new(),
             evidence: String::new(),
+            suppressed: None,
         }
     }
 

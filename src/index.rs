@@ -59,6 +59,19 @@ impl ProjectIndex {
             scopes: Vec::new(),
         };
         index.scopes = dotenv_scopes(&index.files);
+        // scopes a front end declared inside one file (a workflow job's merged env)
+        for (fi, f) in index.files.iter().enumerate() {
+            for s in &f.facts.scopes {
+                index.scopes.push(Scope {
+                    label: format!("{}: {}", f.source.rel_path, s.label),
+                    members: s
+                        .members
+                        .iter()
+                        .map(|&idx| ARef { file: fi, idx })
+                        .collect(),
+                });
+            }
+        }
         index
     }
 
@@ -107,7 +120,9 @@ fn dotenv_scopes(files: &[IndexedFile]) -> Vec<Scope> {
     let mut by_dir: BTreeMap<&str, Vec<(usize, &DotenvRole)>> = BTreeMap::new();
     let mut scopes = Vec::new();
     for (fi, f) in files.iter().enumerate() {
-        let FileKind::Dotenv(role) = &f.kind;
+        let FileKind::Dotenv(role) = &f.kind else {
+            continue;
+        };
         match role {
             DotenvRole::Example | DotenvRole::Standalone => scopes.push(Scope {
                 label: f.source.rel_path.clone(),
@@ -254,7 +269,9 @@ impl<'a> ScopeView<'a> {
         };
         let by_name = name_slot(r).or_else(|| name_slot(target)).or_else(|| {
             match &self.index.assignment(r).source {
-                ValueSource::EnvRef(other) => {
+                ValueSource::EnvRef(other)
+                | ValueSource::Secret(other)
+                | ValueSource::Var(other) => {
                     let n = roles::name_info(catalog, other);
                     n.slot
                         .filter(|&p| !catalog.provider(p).compat_slot && n.role == NameRole::Key)

@@ -18,6 +18,7 @@
 
 pub mod catalog;
 pub mod checks;
+pub mod ci;
 pub mod classify;
 pub mod cli;
 pub mod config;
@@ -31,6 +32,7 @@ pub mod redact;
 pub mod render;
 pub mod roles;
 pub mod source;
+pub mod suppress;
 pub mod url;
 pub mod values;
 pub mod walk;
@@ -52,6 +54,8 @@ use crate::walk::Skipped;
 pub struct Report {
     pub index: ProjectIndex,
     pub findings: Vec<Finding>,
+    /// findings an inline `keylint: ignore[...]` comment covers, with the reason
+    pub suppressed: Vec<Finding>,
     pub skipped: Vec<Skipped>,
     pub config_path: Option<PathBuf>,
 }
@@ -105,9 +109,12 @@ pub fn lint(paths: &[PathBuf], config: &Config, threads: usize) -> Result<Report
         }
     }
     settle(&index, &mut findings);
+    let (suppressed, findings): (Vec<Finding>, Vec<Finding>) =
+        findings.into_iter().partition(|f| f.suppressed.is_some());
     Ok(Report {
         index,
         findings,
+        suppressed,
         skipped,
         config_path: None,
     })
@@ -145,6 +152,10 @@ fn settle(index: &ProjectIndex, findings: &mut Vec<Finding>) {
     findings.sort_by_cached_key(key);
     let mut seen = HashSet::new();
     findings.retain(|f| seen.insert((f.meta.id, f.primary.file, f.primary.span)));
+    for f in findings.iter_mut() {
+        let file = &index.files[f.primary.file].source;
+        f.suppressed = suppress::lookup(file, f.primary.span.start as usize, f.meta.id);
+    }
 }
 
 /// Exit status for a set of findings under `--fail-on`.

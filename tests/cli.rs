@@ -130,3 +130,29 @@ fn demo_output_is_stable() {
     let (_, human, _) = keylint(&["lint", &demo(), "--color", "never"]);
     insta::assert_snapshot!("demo_human", human);
 }
+
+#[test]
+fn suppressions_keep_their_reason_and_do_not_fail_the_run() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join(".env.example"),
+        "# keylint: ignore[malformed-endpoint] our proxy serves the root\nOPENAI_BASE_URL=https://api.openai.com\n",
+    )
+    .expect("write");
+    let p = dir.path().to_str().expect("utf8");
+    let (code, json, _) = keylint(&["lint", p, "--format", "json"]);
+    assert_eq!(code, 0, "{json}");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["findings"].as_array().map(Vec::len), Some(0));
+    assert_eq!(v["suppressed"][0]["rule"], "malformed-endpoint");
+    assert_eq!(v["suppressed"][0]["reason"], "our proxy serves the root");
+    assert_eq!(v["summary"]["suppressed"], 1);
+}
+
+#[test]
+fn readme_check_table_is_current() {
+    let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR"))).expect("README");
+    let block = readme.split("<!-- rules:start -->\n```text\n").nth(1).and_then(|r| r.split("```\n<!-- rules:end -->").next()).expect("rules block");
+    let (_, rules, _) = keylint(&["rules"]);
+    assert_eq!(block, rules, "README check table is stale: paste `keylint rules` between the markers");
+}

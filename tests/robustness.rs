@@ -126,3 +126,47 @@ fn hostile_files() {
             .any(|f| f.meta.id == "malformed-endpoint")
     );
 }
+
+#[test]
+fn hostile_workflows_give_one_diagnostic_each() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let wf = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&wf).expect("mkdir");
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..9 {
+        let prev = if i == 0 {
+            "a".to_string()
+        } else {
+            format!("l{}", i - 1)
+        };
+        bomb.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+    }
+    std::fs::write(wf.join("bomb.yml"), bomb).expect("write");
+    std::fs::write(wf.join("deep.yml"), "a: ".to_string() + &"[".repeat(10_000)).expect("write");
+    std::fs::write(
+        wf.join("shape.yml"),
+        "on: 3\njobs:\n  a: [1, 2]\n  b:\n    steps: {x: 1}\n    env: hello\n",
+    )
+    .expect("write");
+    std::fs::write(wf.join("huge.yml"), "# pad\n".repeat(600_000)).expect("write");
+    let start = std::time::Instant::now();
+    let report = common::lint(dir.path());
+    let per_file = |name: &str| {
+        report
+            .findings
+            .iter()
+            .filter(|f| {
+                report.index.files[f.primary.file]
+                    .source
+                    .rel_path
+                    .ends_with(name)
+            })
+            .count()
+    };
+    assert_eq!(per_file("bomb.yml"), 1);
+    assert_eq!(per_file("deep.yml"), 1);
+    assert_eq!(per_file("shape.yml"), 0);
+    assert!(report.skipped.iter().any(|s| s.path.ends_with("huge.yml")));
+    // bounded: generous, only to catch a hang
+    assert!(start.elapsed().as_secs() < 60);
+}

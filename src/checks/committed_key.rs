@@ -39,7 +39,8 @@ impl Check for CommittedKey {
 
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
         let f = &cx.index.files[file];
-        if !f.committed {
+        // literal keys in other committed files are other checks' business (secret-as-variable)
+        if !f.committed || !matches!(f.kind, crate::classify::FileKind::Dotenv(_)) {
             return;
         }
         for (a, info) in f.facts.assignments.iter().zip(&f.info) {

@@ -44,7 +44,7 @@ impl Check for ExampleDrift {
         // per folder: (loaded files, example files)
         let mut dirs: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
         for (i, f) in cx.index.files.iter().enumerate() {
-            let crate::classify::FileKind::Dotenv(role) = &f.kind;
+            let crate::classify::FileKind::Dotenv(role) = &f.kind else { continue };
             let e = dirs.entry(dir_of(&f.source.rel_path)).or_default();
             match role {
                 crate::classify::DotenvRole::Example => e.1.push(i),

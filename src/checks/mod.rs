@@ -103,6 +103,13 @@ checks! {
     public_env_secret::PublicEnvSecret,
     committed_key::CommittedKey,
     example_drift::ExampleDrift,
+    fork_pr_secret::ForkPrSecret,
+    reusable_secret_not_passed::ReusableSecretNotPassed,
+    secret_name_drift::SecretNameDrift,
+    secret_as_variable::SecretAsVariable,
+    secret_in_log::SecretInLog,
+    build_arg_secret::BuildArgSecret,
+    auth_header_format::AuthHeaderFormat,
     parse_error::ParseError,
 }
 

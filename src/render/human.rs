@@ -194,6 +194,14 @@ pub fn render(
             s.files_scanned
         )?;
     }
+    if !report.suppressed.is_empty() {
+        writeln!(
+            out,
+            "keylint: {} finding{} suppressed by keylint: ignore comments",
+            report.suppressed.len(),
+            plural(report.suppressed.len())
+        )?;
+    }
     if !report.skipped.is_empty() {
         if opts.verbose {
             for sk in &report.skipped {

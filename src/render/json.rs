@@ -15,6 +15,8 @@ use crate::walk::Skipped;
 pub struct JsonReport<'a> {
     pub version: u32,
     pub findings: Vec<JsonFinding>,
+    /// findings covered by an inline `keylint: ignore[...]`, each with its `reason`
+    pub suppressed: Vec<JsonFinding>,
     pub summary: Summary,
     pub skipped: &'a [Skipped],
 }
@@ -35,6 +37,8 @@ pub struct JsonFinding {
     pub help: Option<String>,
     pub related: Vec<JsonRelated>,
     pub fingerprint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -53,6 +57,7 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    pub suppressed: usize,
 }
 
 pub fn summary(report: &Report) -> Summary {
@@ -64,13 +69,22 @@ pub fn summary(report: &Report) -> Summary {
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
+        suppressed: report.suppressed.len(),
     }
 }
 
 pub fn to_wire(report: &Report) -> JsonReport<'_> {
-    let findings = report
-        .findings
-        .iter()
+    JsonReport {
+        version: 1,
+        findings: wire(report, &report.findings),
+        suppressed: wire(report, &report.suppressed),
+        summary: summary(report),
+        skipped: &report.skipped,
+    }
+}
+
+fn wire(report: &Report, list: &[crate::finding::Finding]) -> Vec<JsonFinding> {
+    list.iter()
         .map(|f| {
             let file = &report.index.files[f.primary.file];
             let (start, end) = positions(file, f.primary.span);
@@ -101,16 +115,11 @@ pub fn to_wire(report: &Report) -> JsonReport<'_> {
                     })
                     .collect(),
                 fingerprint: f.fingerprint(&path),
+                reason: f.suppressed.clone(),
                 path,
             }
         })
-        .collect();
-    JsonReport {
-        version: 1,
-        findings,
-        summary: summary(report),
-        skipped: &report.skipped,
-    }
+        .collect()
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {

@@ -1,0 +1,182 @@
+//! Shared knowledge about CI workflows for the CI checks: which names hold keys, which `if:`
+//! conditions keep fork pull requests out, and how to walk a `run:` script with source spans.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::catalog::Catalog;
+use crate::facts::ValueSource;
+use crate::index::{IndexedFile, ProjectIndex};
+use crate::parse::workflow::{Scalar, Workflow};
+use crate::roles;
+use crate::source::Span;
+
+/// Does this secret / variable name hold an LLM credential?
+pub fn is_key_name(catalog: &Catalog, name: &str) -> bool {
+    roles::is_llm_key_name(catalog, &roles::name_info(catalog, name))
+}
+
+static FORK_GUARD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?x)
+        head\.repo\.full_name\s*==\s*github\.repository
+      | github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name
+      | head\.repo\.fork\s*==\s*false
+      | !\s*github\.event\.pull_request\.head\.repo\.fork
+      | github\.event_name\s*==\s*['"](?:push|schedule|workflow_dispatch|release|pull_request_target)['"]
+      | github\.event_name\s*!=\s*['"]pull_request['"]
+      | secrets\.[A-Za-z0-9_]+\s*!=\s*['"]{2}
+      | secrets\.[A-Za-z0-9_]+\s*(?:&&|\)|$)
+      | github\.ref\s*==\s*['"]refs/heads/
+      | startsWith\(\s*github\.ref\s*,\s*['"]refs/(?:heads|tags)/
+      "#,
+    )
+    .expect("internal error: fork guard regex")
+});
+
+/// Does this `if:` keep pull requests from forks out (or skip when the secret is empty)?
+pub fn is_fork_guard(cond: &str) -> bool {
+    FORK_GUARD.is_match(cond)
+}
+
+/// Events whose runs from forks (and from Dependabot) get no repository secrets.
+pub const PR_EVENTS: &[&str] = &[
+    "pull_request",
+    "pull_request_review",
+    "pull_request_review_comment",
+];
+
+/// Names of env variables in scope for a step that carry a key (a secret, or a key literal).
+pub fn key_vars(
+    catalog: &Catalog,
+    file: &IndexedFile,
+    wf: &Workflow,
+    job: usize,
+    step: Option<usize>,
+) -> HashSet<String> {
+    let j = &wf.jobs[job];
+    let mut idx: Vec<usize> = wf.env.clone();
+    idx.extend(&j.env);
+    if let Some(s) = step {
+        idx.extend(&j.steps[s].env);
+    }
+    idx.into_iter()
+        .filter(|&i| {
+            let a = &file.facts.assignments[i];
+            let info = &file.info[i];
+            match &a.source {
+                ValueSource::Secret(s) => {
+                    is_key_name(catalog, s) || roles::is_llm_key_name(catalog, &info.name)
+                }
+                ValueSource::Literal => info.key.is_some(),
+                _ => roles::is_llm_key_name(catalog, &info.name),
+            }
+        })
+        .map(|i| file.facts.assignments[i].name.clone())
+        .collect()
+}
+
+/// One line of a `run:` script: its text and the value offset where it starts.
+pub struct ScriptLine<'a> {
+    pub text: &'a str,
+    pub offset: usize,
+}
+
+pub fn lines(run: &Scalar) -> Vec<ScriptLine<'_>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for l in run.value.split_inclusive('\n') {
+        out.push(ScriptLine {
+            text: l.trim_end_matches(['\n', '\r']),
+            offset: at,
+        });
+        at += l.len();
+    }
+    out
+}
+
+static SHELL_VAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?").expect("internal error: shell var regex")
+});
+
+/// Key references on a script line: `${{ secrets.X }}` with a key name, or `$VAR`/`${VAR}` of a
+/// key variable. Returns (name, value range within the line).
+pub fn key_refs_in(
+    catalog: &Catalog,
+    line: &str,
+    key_vars: &HashSet<String>,
+) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    for (ctx, name, s, e) in crate::parse::workflow::context_refs(line) {
+        let keyish = match ctx {
+            crate::facts::Context::Secrets | crate::facts::Context::Vars => {
+                is_key_name(catalog, &name) && name != "GITHUB_TOKEN"
+            }
+            crate::facts::Context::Env => key_vars.contains(&name),
+            crate::facts::Context::Inputs => false,
+        };
+        if keyish {
+            out.push((name, s, e));
+        }
+    }
+    for c in SHELL_VAR.captures_iter(line) {
+        let (Some(m), Some(n)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        if key_vars.contains(n.as_str()) {
+            out.push((n.as_str().to_string(), m.start(), m.end()));
+        }
+    }
+    out
+}
+
+/// Source span of a range on a script line.
+pub fn line_span(text: &str, run: &Scalar, line: &ScriptLine, start: usize, end: usize) -> Span {
+    run.source_span(text, line.offset + start, line.offset + end)
+}
+
+/// The workflow files of the project: (file index, workflow).
+pub fn workflows(index: &ProjectIndex) -> impl Iterator<Item = (usize, &IndexedFile, &Workflow)> {
+    index
+        .files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| f.facts.workflow.as_ref().map(|w| (i, f, w)))
+}
+
+/// Levenshtein distance, capped: enough to tell `OPENAI_API_KEY` from `OPENAI_APIKEY`.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guards() {
+        assert!(is_fork_guard(
+            "github.event.pull_request.head.repo.full_name == github.repository"
+        ));
+        assert!(is_fork_guard("${{ github.event_name == 'push' }}"));
+        assert!(is_fork_guard("!github.event.pull_request.head.repo.fork"));
+        assert!(!is_fork_guard("github.event_name == 'pull_request'"));
+        assert!(!is_fork_guard("success()"));
+        assert_eq!(edit_distance("OPENAI_API_KEY", "OPENAI_APIKEY"), 1);
+    }
+}

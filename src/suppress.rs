@@ -1,0 +1,87 @@
+//! Inline suppressions: `# keylint: ignore[check-id, other-id] reason` (or `//`) on the
+//! finding's line or the line above, in every file kind. The reason travels with the finding.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::source::SourceFile;
+
+static IGNORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:#|//)\s*keylint:\s*ignore\[([A-Za-z0-9_,\s-]+)\]\s*(.*)")
+        .expect("internal error: suppression regex")
+});
+
+/// A suppression comment on a line: (check ids, reason).
+pub fn parse_comment(line: &str) -> Option<(Vec<String>, String)> {
+    let c = IGNORE.captures(line)?;
+    let ids = c[1]
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let reason = c
+        .get(2)
+        .map_or("", |m| m.as_str())
+        .trim()
+        .trim_end_matches(['-', '>', '*', '/'])
+        .trim()
+        .to_string();
+    Some((ids, reason))
+}
+
+/// The suppression that covers `id` at byte `offset`, if any: its reason (maybe empty).
+pub fn lookup(file: &SourceFile, offset: usize, id: &str) -> Option<String> {
+    let line = file.position(offset).line;
+    let lines: Vec<usize> = if line > 1 {
+        vec![line, line - 1]
+    } else {
+        vec![line]
+    };
+    for l in lines {
+        let start = file.line_span(line_start(file, l)).range();
+        let text = &file.text[start];
+        if let Some((ids, reason)) = parse_comment(text) {
+            if ids.iter().any(|i| i == id) {
+                return Some(reason);
+            }
+        }
+    }
+    None
+}
+
+fn line_start(file: &SourceFile, line: usize) -> usize {
+    let mut at = 0;
+    for _ in 1..line {
+        match file.text[at..].find('\n') {
+            Some(i) => at += i + 1,
+            None => break,
+        }
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments() {
+        assert_eq!(
+            parse_comment("X=1 # keylint: ignore[committed-key, placeholder-key] test fixture"),
+            Some((
+                vec!["committed-key".into(), "placeholder-key".into()],
+                "test fixture".into()
+            ))
+        );
+        assert_eq!(
+            parse_comment("// keylint: ignore[a]"),
+            Some((vec!["a".into()], String::new()))
+        );
+        assert_eq!(parse_comment("# keylint ignore a"), None);
+        let f = SourceFile::new("x".into(), "# keylint: ignore[a] why\nK=1\nL=2\n".into());
+        assert_eq!(lookup(&f, 26, "a"), Some("why".into()));
+        assert_eq!(lookup(&f, 30, "a"), None);
+        assert_eq!(lookup(&f, 26, "b"), None);
+    }
+}
