@@ -15,7 +15,7 @@ use crate::source::Span;
 
 /// Does this secret / variable name hold an LLM credential?
 pub fn is_key_name(catalog: &Catalog, name: &str) -> bool {
-    roles::is_llm_key_name(catalog, &roles::name_info(catalog, name))
+    roles::is_llm_key(catalog, name)
 }
 
 static FORK_GUARD: LazyLock<Regex> = LazyLock::new(|| {
@@ -143,7 +143,7 @@ pub fn workflows(index: &ProjectIndex) -> impl Iterator<Item = (usize, &IndexedF
         .files
         .iter()
         .enumerate()
-        .filter_map(|(i, f)| f.facts.workflow.as_ref().map(|w| (i, f, w)))
+        .filter_map(|(i, f)| f.facts.workflow().map(|w| (i, f, w)))
 }
 
 /// Levenshtein distance, capped: enough to tell `OPENAI_API_KEY` from `OPENAI_APIKEY`.

@@ -27,6 +27,14 @@ pub enum FileKind {
     Workflow,
     /// `action.yml|yaml` anywhere: action metadata (composite actions have steps)
     Action,
+    /// `Dockerfile`, `*.Dockerfile`, `Dockerfile.*`, `Containerfile`
+    Dockerfile,
+    /// `docker-compose*.y*ml`, `compose*.y*ml`
+    Compose,
+    /// `.dockerignore`, `*.dockerignore`
+    DockerIgnore,
+    /// shell scripts, Makefiles, justfiles, package.json: read for `--env-file` consumers
+    Script,
 }
 
 const EXAMPLE_WORDS: &[&str] = &[
@@ -66,6 +74,34 @@ pub fn classify(rel_path: &str) -> Option<FileKind> {
     }
     if name == "action.yml" || name == "action.yaml" {
         return Some(FileKind::Action);
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower == "dockerfile"
+        || lower == "containerfile"
+        || lower.ends_with(".dockerfile")
+        || lower.starts_with("dockerfile.")
+        || lower.starts_with("containerfile.")
+    {
+        return Some(FileKind::Dockerfile);
+    }
+    if yaml
+        && (lower.starts_with("docker-compose")
+            || lower.starts_with("compose.")
+            || lower.starts_with("compose-"))
+    {
+        return Some(FileKind::Compose);
+    }
+    if lower == ".dockerignore" || lower.ends_with(".dockerignore") {
+        return Some(FileKind::DockerIgnore);
+    }
+    if lower.ends_with(".sh")
+        || lower.ends_with(".bash")
+        || lower == "makefile"
+        || lower.ends_with(".mk")
+        || lower == "justfile"
+        || lower == "package.json"
+    {
+        return Some(FileKind::Script);
     }
     None
 }
@@ -153,6 +189,22 @@ mod tests {
         assert_eq!(classify(".github/workflows/sub/x.yml"), None);
         assert_eq!(classify("actions/setup/action.yml"), Some(FileKind::Action));
         assert_eq!(classify("config.yml"), None);
+        for (p, k) in [
+            ("Dockerfile", FileKind::Dockerfile),
+            ("docker/api.Dockerfile", FileKind::Dockerfile),
+            ("Dockerfile.prod", FileKind::Dockerfile),
+            ("Containerfile", FileKind::Dockerfile),
+            ("docker-compose.yml", FileKind::Compose),
+            ("compose.yaml", FileKind::Compose),
+            ("deploy/docker-compose.prod.yml", FileKind::Compose),
+            (".dockerignore", FileKind::DockerIgnore),
+            ("scripts/run.sh", FileKind::Script),
+            ("Makefile", FileKind::Script),
+            ("package.json", FileKind::Script),
+        ] {
+            assert_eq!(classify(p), Some(k), "{p}");
+        }
+        assert_eq!(classify("dockerfile-notes.md"), None);
         for (path, want) in cases {
             assert_eq!(classify(path), want.clone().map(FileKind::Dotenv), "{path}");
         }

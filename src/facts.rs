@@ -99,5 +99,56 @@ pub struct FileFacts {
     pub parse_issues: Vec<ParseIssue>,
     pub scopes: Vec<FileScope>,
     pub exprs: Vec<ExprRef>,
-    pub workflow: Option<crate::parse::workflow::Workflow>,
+    pub outline: Outline,
+}
+
+/// The file-kind-specific structure a front end keeps for the checks that need it.
+#[derive(Debug, Default)]
+pub enum Outline {
+    #[default]
+    None,
+    Workflow(crate::parse::workflow::Workflow),
+    Dockerfile(crate::parse::dockerfile::Dockerfile),
+    Compose(crate::parse::compose::Compose),
+    DockerIgnore(crate::parse::dockerignore::DockerIgnore),
+    /// Shell scripts, Makefiles, package.json: what they pass to `--env-file`.
+    Script(Vec<EnvFileRef>),
+}
+
+/// A tool that reads an env file, and how it treats quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvFileConsumer {
+    /// `docker run --env-file`: keeps quotes and `#` as part of the value.
+    DockerRun,
+    /// `docker compose --env-file` / compose `env_file:`: strips quotes like dotenv.
+    Compose,
+}
+
+/// `--env-file PATH` (or compose `env_file:`) found somewhere, with the path's span.
+#[derive(Debug, Clone)]
+pub struct EnvFileRef {
+    pub path: String,
+    pub span: Span,
+    pub consumer: EnvFileConsumer,
+}
+
+impl FileFacts {
+    pub fn workflow(&self) -> Option<&crate::parse::workflow::Workflow> {
+        match &self.outline {
+            Outline::Workflow(w) => Some(w),
+            _ => None,
+        }
+    }
+    pub fn dockerfile(&self) -> Option<&crate::parse::dockerfile::Dockerfile> {
+        match &self.outline {
+            Outline::Dockerfile(d) => Some(d),
+            _ => None,
+        }
+    }
+    pub fn compose(&self) -> Option<&crate::parse::compose::Compose> {
+        match &self.outline {
+            Outline::Compose(c) => Some(c),
+            _ => None,
+        }
+    }
 }

@@ -59,6 +59,7 @@ impl ProjectIndex {
             scopes: Vec::new(),
         };
         index.scopes = dotenv_scopes(&index.files);
+        index.scopes.extend(compose_scopes(&index.files));
         // scopes a front end declared inside one file (a workflow job's merged env)
         for (fi, f) in index.files.iter().enumerate() {
             for s in &f.facts.scopes {
@@ -168,6 +169,61 @@ fn dotenv_scopes(files: &[IndexedFile]) -> Vec<Scope> {
                 label: format!("{at}.env stack ({mode})"),
                 members: members(files, &order),
             });
+        }
+    }
+    scopes
+}
+
+/// `dir` + `rel` with `.` and `..` resolved, `/`-separated, no leading `./`.
+pub fn join_path(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = if rel.starts_with('/') {
+        Vec::new()
+    } else {
+        dir.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            _ => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+impl ProjectIndex {
+    /// The file at a project-relative path.
+    pub fn find(&self, rel_path: &str) -> Option<usize> {
+        self.files
+            .binary_search_by(|f| f.source.rel_path.as_str().cmp(rel_path))
+            .ok()
+    }
+}
+
+/// One scope per compose service: its `env_file`s in order, then `environment` (which wins).
+fn compose_scopes(files: &[IndexedFile]) -> Vec<Scope> {
+    let mut scopes = Vec::new();
+    for (fi, f) in files.iter().enumerate() {
+        let Some(c) = f.facts.compose() else { continue };
+        let dir = parent_dir(&f.source.rel_path);
+        for svc in &c.services {
+            let mut members = Vec::new();
+            for ef in &svc.env_files {
+                let target = join_path(dir, &ef.path);
+                if let Ok(ti) = files.binary_search_by(|x| x.source.rel_path.as_str().cmp(&target))
+                {
+                    members.extend(self::members(files, &[ti]));
+                }
+            }
+            members.extend(svc.env.iter().map(|&idx| ARef { file: fi, idx }));
+            if !members.is_empty() {
+                scopes.push(Scope {
+                    label: format!("{}: service `{}`", f.source.rel_path, svc.name),
+                    members,
+                });
+            }
         }
     }
     scopes

@@ -157,6 +157,33 @@ pub fn is_llm_key_name(catalog: &Catalog, info: &NameInfo) -> bool {
         .any(|w| LLM_WORDS.contains(&w) || catalog.index_of(w).is_some())
 }
 
+/// [`is_llm_key_name`] for a bare name.
+pub fn is_llm_key(catalog: &Catalog, name: &str) -> bool {
+    is_llm_key_name(catalog, &name_info(catalog, name))
+}
+
+/// A secret by its name, LLM or not (`NPM_TOKEN`, `DB_PASSWORD`), for build-time checks where
+/// any secret is a leak. Names that only mention keys (`PUBLIC_KEY_PATH`, `KEY_ID`) are not.
+pub fn is_secret_name(catalog: &Catalog, name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    if is_llm_key(catalog, &n) {
+        return true;
+    }
+    let info = name_info(catalog, &n);
+    let public = [
+        "PUBLIC",
+        "PUBLISHABLE",
+        "_ID",
+        "_PATH",
+        "_FILE",
+        "_URL",
+        "_NAME",
+    ]
+    .iter()
+    .any(|w| n.contains(w));
+    !public && (info.role == NameRole::Key || n.ends_with("PASSWORD") || n.ends_with("_PASSWD"))
+}
+
 /// Everything an assignment's name and literal value say, computed once.
 #[derive(Debug, Clone)]
 pub struct AssignInfo {

@@ -85,3 +85,26 @@ fn fixture_output_snapshots() {
         );
     }
 }
+
+/// Realistic projects (multi-stage Next.js and Python images, compose with a LiteLLM sidecar):
+/// nothing at warning or above, from any check.
+#[test]
+fn realistic_shapes_have_no_false_positives() {
+    for case in [
+        "dotenv-in-image/quiet-nextjs-multistage",
+        "public-env-build-time/quiet-nextjs-multistage",
+        "dockerfile-secret-env/quiet-multistage-python",
+        "compose-build-arg-secret/quiet-litellm-sidecar",
+        "key-endpoint-mismatch/quiet-compose-litellm-sidecar",
+    ] {
+        let m = common::materialize(&common::fixtures_root().join(case));
+        let report = common::lint(m.dir.path());
+        let loud: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity >= keylint::finding::Severity::Warning)
+            .map(|f| format!("{}: {}", f.meta.id, f.message))
+            .collect();
+        assert!(loud.is_empty(), "{case}: {loud:#?}");
+    }
+}

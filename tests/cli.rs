@@ -151,8 +151,16 @@ fn suppressions_keep_their_reason_and_do_not_fail_the_run() {
 
 #[test]
 fn readme_check_table_is_current() {
-    let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR"))).expect("README");
-    let block = readme.split("<!-- rules:start -->\n```text\n").nth(1).and_then(|r| r.split("```\n<!-- rules:end -->").next()).expect("rules block");
+    let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR")))
+        .expect("README");
+    let block = readme
+        .split("<!-- rules:start -->\n```text\n")
+        .nth(1)
+        .and_then(|r| r.split("```\n<!-- rules:end -->").next())
+        .expect("rules block");
     let (_, rules, _) = keylint(&["rules"]);
-    assert_eq!(block, rules, "README check table is stale: paste `keylint rules` between the markers");
+    assert_eq!(
+        block, rules,
+        "README check table is stale: paste `keylint rules` between the markers"
+    );
 }

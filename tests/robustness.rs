@@ -170,3 +170,94 @@ fn hostile_workflows_give_one_diagnostic_each() {
     // bounded: generous, only to catch a hang
     assert!(start.elapsed().as_secs() < 60);
 }
+
+const STRUCTURAL: &[&str] = &[
+    "FROM ",
+    "ARG ",
+    "ENV ",
+    "COPY ",
+    "ADD ",
+    "RUN ",
+    " AS ",
+    "--from=",
+    "--mount=type=secret,id=",
+    "<<EOF",
+    "EOF",
+    "\\\n",
+    "`\n",
+    "[\"",
+    "\"]",
+    "services:\n",
+    "  app:\n",
+    "    environment:\n",
+    "      - ",
+    "K=",
+    ": ",
+    "${",
+    ":-",
+    "}",
+    "env_file:",
+    "build:",
+    "args:",
+    "jobs:\n",
+    "steps:\n",
+    "run: |\n",
+    "on: ",
+    "pull_request",
+    "${{ secrets.",
+    " }}",
+    "&a ",
+    "*a",
+    "- ",
+    "{",
+    "}",
+    "[",
+    "]",
+    "!",
+    "**/",
+    "*",
+    "\n",
+    "  ",
+    "\t",
+    "\"",
+    "'",
+    "#",
+    "--env-file ",
+    "docker run ",
+    "é",
+    "\u{200b}",
+];
+
+#[test]
+fn random_structured_text_never_panics_in_any_front_end() {
+    use keylint::classify::FileKind;
+    let kinds = [
+        FileKind::Dockerfile,
+        FileKind::Compose,
+        FileKind::Workflow,
+        FileKind::Action,
+        FileKind::DockerIgnore,
+        FileKind::Script,
+    ];
+    let mut rng = Rng(0xd0c4e7);
+    for round in 0..3000 {
+        let mut text = String::new();
+        for _ in 0..(rng.next() % 80) {
+            text.push_str(rng.pick(STRUCTURAL));
+        }
+        let kind = &kinds[round % kinds.len()];
+        let facts = keylint::parse::parse(kind, &text);
+        for a in &facts.assignments {
+            assert!(
+                text.get(a.value_span.range()).is_some() && text.get(a.name_span.range()).is_some(),
+                "{kind:?} round {round}: bad span in {text:?}"
+            );
+        }
+        for e in &facts.exprs {
+            assert!(
+                text.get(e.span.range()).is_some(),
+                "{kind:?} round {round}: bad expr span"
+            );
+        }
+    }
+}

@@ -75,7 +75,7 @@ impl Check for AuthHeaderFormat {
 
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
         let f = &cx.index.files[file];
-        let Some(wf) = &f.facts.workflow else { return };
+        let Some(wf) = f.facts.workflow() else { return };
         for (j, job) in wf.jobs.iter().enumerate() {
             for (s, step) in job.steps.iter().enumerate() {
                 let Some(run) = &step.run else { continue };

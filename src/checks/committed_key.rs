@@ -6,8 +6,8 @@ use crate::values::looks_live;
 
 declare_check! {
     /// ## What it does
-    /// Finds a live-looking key (a catalog key format, not a placeholder) in a dotenv file that
-    /// no `.gitignore` excludes. Outside a git repository a file counts as committed unless a
+    /// Finds a live-looking key (a catalog key format, not a placeholder) in a dotenv or compose
+    /// file that no `.gitignore` excludes. Outside a git repository a file counts as committed unless a
     /// `.gitignore` in the tree excludes it. Example files are checked too: a real key in
     /// `.env.example` is published with the repository.
     ///
@@ -40,7 +40,7 @@ impl Check for CommittedKey {
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
         let f = &cx.index.files[file];
         // literal keys in other committed files are other checks' business (secret-as-variable)
-        if !f.committed || !matches!(f.kind, crate::classify::FileKind::Dotenv(_)) {
+        if !f.committed || !matches!(f.kind, crate::classify::FileKind::Dotenv(_) | crate::classify::FileKind::Compose) {
             return;
         }
         for (a, info) in f.facts.assignments.iter().zip(&f.info) {

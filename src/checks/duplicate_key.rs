@@ -36,6 +36,10 @@ impl Check for DuplicateKey {
 
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
         let f = &cx.index.files[file];
+        // the rule is about dotenv loaders; `ARG X` + `ENV X=$X` in a Dockerfile is idiomatic
+        if !matches!(f.kind, crate::classify::FileKind::Dotenv(_)) {
+            return;
+        }
         let mut first: HashMap<&str, usize> = HashMap::new();
         for (i, a) in f.facts.assignments.iter().enumerate() {
             let Some(&j) = first.get(a.name.as_str()) else {

@@ -47,7 +47,7 @@ impl Check for ForkPrSecret {
 
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
         let f = &cx.index.files[file];
-        let Some(wf) = &f.facts.workflow else { return };
+        let Some(wf) = f.facts.workflow() else { return };
         let Some((event, trigger_span)) = wf.triggers.iter().find(|(t, _)| ci::PR_EVENTS.contains(&t.as_str())) else { return };
         let mut reported = HashSet::new();
         for e in &f.facts.exprs {

@@ -110,6 +110,13 @@ checks! {
     secret_in_log::SecretInLog,
     build_arg_secret::BuildArgSecret,
     auth_header_format::AuthHeaderFormat,
+    dockerfile_secret_arg::DockerfileSecretArg,
+    dockerfile_secret_env::DockerfileSecretEnv,
+    dotenv_in_image::DotenvInImage,
+    public_env_build_time::PublicEnvBuildTime,
+    compose_build_arg_secret::ComposeBuildArgSecret,
+    env_file_quotes::EnvFileQuotes,
+    undefined_interpolation::UndefinedInterpolation,
     parse_error::ParseError,
 }
 

@@ -38,7 +38,7 @@ declare_check! {
 const SECRET_WORDS: &[&str] = &["SECRET", "SERVICE_ROLE", "PRIVATE_KEY", "PASSWORD"];
 
 /// Why this public variable is a secret: (reason, confidence), or None when it is fine.
-fn verdict(cx: &Cx, value: Option<&str>, info: &AssignInfo) -> Option<(String, Confidence)> {
+pub fn verdict(cx: &Cx, value: Option<&str>, info: &AssignInfo) -> Option<(String, Confidence)> {
     let bare = &info.name.bare;
     let by_design = cx.catalog.public_by_design.name_words.iter().any(|w| bare.contains(w.as_str()))
         || value.is_some_and(|v| cx.catalog.public_by_design.value_prefixes.iter().any(|p| v.starts_with(p.as_str())));
@@ -70,6 +70,10 @@ impl Check for PublicEnvSecret {
 
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
         let f = &cx.index.files[file];
+        // in a Dockerfile the same mistake is baked into the image: public-env-build-time
+        if f.kind == crate::classify::FileKind::Dockerfile {
+            return;
+        }
         for (a, info) in f.facts.assignments.iter().zip(&f.info) {
             let Some(prefix) = &info.name.public_prefix else { continue };
             let Some((why, confidence)) = verdict(cx, a.literal().map(str::trim), info) else { continue };

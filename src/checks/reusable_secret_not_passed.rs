@@ -51,7 +51,7 @@ impl Check for ReusableSecretNotPassed {
                 let Some(local) = uses.value.strip_prefix("./") else { continue };
                 let target = format!("{root}{local}");
                 let Some((ti, tf)) = cx.index.files.iter().enumerate().find(|(_, t)| t.source.rel_path == target) else { continue };
-                let Some(called) = &tf.facts.workflow else { continue };
+                let Some(called) = tf.facts.workflow() else { continue };
                 if job.secrets == PassedSecrets::Inherit {
                     inherited.insert(ti);
                     continue;

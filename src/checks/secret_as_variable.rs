@@ -42,7 +42,7 @@ impl Check for SecretAsVariable {
 
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
         let f = &cx.index.files[file];
-        if f.facts.workflow.is_none() {
+        if f.facts.workflow().is_none() {
             return;
         }
         for e in &f.facts.exprs {

@@ -44,7 +44,7 @@ impl Check for SecretInLog {
 
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
         let f = &cx.index.files[file];
-        let Some(wf) = &f.facts.workflow else { return };
+        let Some(wf) = f.facts.workflow() else { return };
         let text = &f.source.text;
         for (j, job) in wf.jobs.iter().enumerate() {
             for (s, step) in job.steps.iter().enumerate() {

@@ -247,7 +247,7 @@ fn shown_name(name: &str) -> String {
 }
 
 /// Decodes escapes (double quotes only) and classifies `$NAME` / `${NAME}` references.
-fn decode_refs(raw: &str, escapes: bool) -> (String, ValueSource) {
+pub(crate) fn decode_refs(raw: &str, escapes: bool) -> (String, ValueSource) {
     let mut out = String::with_capacity(raw.len());
     let mut refs: Vec<String> = Vec::new();
     let mut chars = raw.char_indices().peekable();

@@ -1,6 +1,10 @@
 //! Front ends: one file of a known kind → [`FileFacts`]. Dispatch only.
 
+pub mod compose;
+pub mod dockerfile;
+pub mod dockerignore;
 pub mod dotenv;
+pub mod script;
 pub mod workflow;
 pub mod yaml;
 
@@ -12,5 +16,9 @@ pub fn parse(kind: &FileKind, text: &str) -> FileFacts {
         FileKind::Dotenv(_) => dotenv::parse(text),
         FileKind::Workflow => workflow::parse(text, false),
         FileKind::Action => workflow::parse(text, true),
+        FileKind::Dockerfile => dockerfile::parse(text),
+        FileKind::Compose => compose::parse(text),
+        FileKind::DockerIgnore => dockerignore::parse(text),
+        FileKind::Script => script::parse(text),
     }
 }

@@ -164,7 +164,7 @@ pub fn parse(text: &str, is_action: bool) -> FileFacts {
     };
     b.outline(&root);
     let mut facts = b.facts;
-    facts.workflow = Some(b.wf);
+    facts.outline = crate::facts::Outline::Workflow(b.wf);
     facts
 }
 
@@ -410,7 +410,7 @@ mod tests {
         let text = "on:\n  pull_request:\n  workflow_call:\n    secrets:\n      K: { required: true }\nenv:\n  OPENAI_BASE_URL: 'https://api.openai.com/v1'\njobs:\n  t:\n    if: github.event_name == 'push'\n    env:\n      OPENAI_API_KEY: ${{ secrets.OPENROUTER_API_KEY }}\n    steps:\n      - run: |\n          echo hi\n          curl -H \"Authorization: Bearer ${{ secrets.X }}\"\n";
         let f = parse(text, false);
         assert!(f.parse_issues.is_empty(), "{:?}", f.parse_issues);
-        let wf = f.workflow.as_ref().expect("wf");
+        let wf = f.workflow().expect("wf");
         let names: Vec<_> = wf.triggers.iter().map(|t| t.0.as_str()).collect();
         assert_eq!(names, ["pull_request", "workflow_call"]);
         assert!(wf.is_reusable && wf.call_secrets[0].required);

@@ -1,0 +1,65 @@
+use crate::catalog::Confidence;
+use crate::checks::{Check, Cx, Meta};
+use crate::finding::{Finding, Label, Severity};
+use crate::roles;
+
+declare_check! {
+    /// ## What it does
+    /// Finds a Dockerfile `ARG` that carries a secret: by its name (`OPENAI_API_KEY`,
+    /// `ANTHROPIC_AUTH_TOKEN`, `NPM_TOKEN`) or by a key-shaped default value. Names BuildKit's
+    /// `SecretsUsedInArgOrEnv` flags wrongly stay quiet (`GITHUB_TOKEN_URL`, `PUBLIC_KEY_PATH`,
+    /// `KEYCLOAK_REALM`, `*_KEY_ID`); browser-prefixed names are `public-env-build-time`'s.
+    ///
+    /// ## Why it breaks
+    /// Build arguments are stored in the image's history and metadata (`docker history`), so the
+    /// key ships to every registry the image reaches; a cached layer keeps an old, revoked key
+    /// (`401`) until someone rebuilds without cache.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// ARG GROQ_API_KEY
+    /// RUN python build_index.py
+    /// ```
+    ///
+    /// ## Fix
+    /// Use a BuildKit secret: `RUN --mount=type=secret,id=groq,env=GROQ_API_KEY python build_index.py`,
+    /// built with `docker build --secret id=groq,env=GROQ_API_KEY`; or pass the key at run time.
+    DockerfileSecretArg {
+        id: "dockerfile-secret-arg",
+        category: Baked,
+        severity: Error,
+        confidence: High,
+        summary: "a Dockerfile ARG that carries a key (by name or default value)",
+    }
+}
+
+impl Check for DockerfileSecretArg {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
+        let f = &cx.index.files[file];
+        let Some(df) = f.facts.dockerfile() else { return };
+        let args = df.global_args.iter().chain(df.stages.iter().flat_map(|s| &s.args));
+        for &i in args {
+            let (a, info) = (&f.facts.assignments[i], &f.info[i]);
+            if info.name.public_prefix.is_some() {
+                continue;
+            }
+            let llm = roles::is_llm_key(cx.catalog, &a.name);
+            let by_value = info.key.as_ref().is_some_and(|m| m.confidence >= Confidence::Medium);
+            if !(llm || by_value || roles::is_secret_name(cx.catalog, &a.name)) {
+                continue;
+            }
+            let (severity, confidence) = if llm || by_value { (Severity::Error, Confidence::High) } else { (Severity::Warning, Confidence::Medium) };
+            out.push(
+                Finding::new(&Self::META, Label::new(file, a.name_span, "recorded in the image history"), format!("`ARG {}` passes a secret through a build argument, which is stored in the image history", a.name))
+                    .severity(severity)
+                    .confidence(confidence)
+                    .help(format!("use RUN --mount=type=secret,id=…,env={} and `docker build --secret`, or pass it at run time", a.name))
+                    .evidence(a.name.clone()),
+            );
+        }
+    }
+}

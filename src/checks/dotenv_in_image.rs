@@ -1,0 +1,108 @@
+use crate::checks::{Check, Cx, Meta};
+use crate::classify::{DotenvRole, FileKind, classify};
+use crate::finding::{Finding, Label};
+use crate::index::{IndexedFile, ProjectIndex, join_path};
+use crate::parse::dockerignore::DockerIgnore;
+use crate::roles;
+
+declare_check! {
+    /// ## What it does
+    /// Finds `.env` files copied into an image: a `COPY`/`ADD` of a `.env*` file by name, or of
+    /// the whole build context (`COPY . .`) when a `.env*` file holding a key sits in that
+    /// context and no `.dockerignore` leaves it out. Example files are fine; so is
+    /// `COPY --from=<stage>`, which does not read the context.
+    ///
+    /// ## Why it breaks
+    /// The file becomes a layer of the image: anyone who pulls it can extract the keys, and the
+    /// image keeps them after they are rotated.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// COPY .env .env
+    /// ```
+    ///
+    /// ## Fix
+    /// Add `.env*` (and `!.env.example`) to `.dockerignore`; give the container its environment
+    /// at run time.
+    DotenvInImage {
+        id: "dotenv-in-image",
+        category: Baked,
+        severity: Error,
+        confidence: High,
+        summary: "a .env file copied into the image (by name, or with the whole context)",
+    }
+}
+
+fn dir_of(p: &str) -> &str {
+    p.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// The build context of a Dockerfile: set by a compose `build:` that names it, else its folder.
+fn context_of(index: &ProjectIndex, dockerfile: &str) -> String {
+    for f in &index.files {
+        let Some(c) = f.facts.compose() else { continue };
+        let cdir = dir_of(&f.source.rel_path);
+        for b in c.services.iter().filter_map(|s| s.build.as_ref()) {
+            let ctx = join_path(cdir, &b.context);
+            let df = join_path(&ctx, b.dockerfile.as_deref().unwrap_or("Dockerfile"));
+            if df == dockerfile {
+                return ctx;
+            }
+        }
+    }
+    dir_of(dockerfile).to_string()
+}
+
+fn has_key(cx: &Cx, f: &IndexedFile) -> bool {
+    f.facts.assignments.iter().zip(&f.info).any(|(a, i)| !a.value.expose().trim().is_empty() && (i.key.is_some() || roles::is_llm_key_name(cx.catalog, &i.name)))
+}
+
+impl Check for DotenvInImage {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
+        let f = &cx.index.files[file];
+        let Some(df) = f.facts.dockerfile() else { return };
+        let ctx = context_of(cx.index, &f.source.rel_path);
+        let ignore: Option<&DockerIgnore> = cx.index.find(&join_path(&ctx, ".dockerignore")).and_then(|i| match &cx.index.files[i].facts.outline {
+            crate::facts::Outline::DockerIgnore(d) => Some(d),
+            _ => None,
+        });
+        let rel = |p: &str| p.strip_prefix(&ctx).map_or(p, |r| r.trim_start_matches('/')).to_string();
+        for copy in df.stages.iter().flat_map(|s| &s.copies).filter(|c| c.from.is_none()) {
+            for src in &copy.sources {
+                let name = src.path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+                let explicit = matches!(classify(name), Some(FileKind::Dotenv(r)) if r != DotenvRole::Example);
+                if explicit {
+                    out.push(
+                        Finding::new(&Self::META, Label::new(file, src.span, "copied into a layer"), format!("`{}` copies an env file into the image", src.path))
+                            .help("add `.env*` and `!.env.example` to .dockerignore and pass the environment at run time")
+                            .evidence(format!("copy|{}", src.path)),
+                    );
+                    continue;
+                }
+                let whole = matches!(src.path.as_str(), "." | "./" | "*" | "./*" | "./." );
+                if !whole {
+                    continue;
+                }
+                let leaked = cx.index.files.iter().enumerate().find(|(_, e)| {
+                    matches!(&e.kind, FileKind::Dotenv(r) if *r != DotenvRole::Example)
+                        && (ctx.is_empty() || e.source.rel_path.starts_with(&format!("{ctx}/")))
+                        && !ignore.is_some_and(|d| d.excludes(&rel(&e.source.rel_path)))
+                        && has_key(cx, e)
+                });
+                if let Some((ei, e)) = leaked {
+                    let why = if ignore.is_some() { "the .dockerignore does not exclude it" } else { "there is no .dockerignore" };
+                    out.push(
+                        Finding::new(&Self::META, Label::new(file, src.span, "copies the whole build context"), format!("`COPY {}` puts `{}` (which holds a key) into the image: {why}", src.path, e.source.rel_path))
+                            .related(Label::new(ei, e.facts.assignments.first().map_or(crate::source::Span::default(), |a| a.name_span), "copied into the image"))
+                            .help("add `.env*` and `!.env.example` to the .dockerignore next to the build context")
+                            .evidence(format!("context|{}", e.source.rel_path)),
+                    );
+                }
+            }
+        }
+    }
+}

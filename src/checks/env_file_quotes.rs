@@ -1,0 +1,103 @@
+use crate::checks::{Check, Cx, Meta};
+use crate::facts::{EnvFileConsumer, EnvFileRef, Outline, Quote};
+use crate::finding::{Finding, Label};
+use crate::index::join_path;
+use crate::source::Span;
+
+declare_check! {
+    /// ## What it does
+    /// Finds values whose quotes or inline comments a Docker consumer keeps literally:
+    /// - an env file passed to `docker run --env-file` (found in shell scripts, Makefiles,
+    ///   justfiles, `package.json` scripts and workflow `run:` steps) with quoted values or
+    ///   ` # comments` after a value: `docker run` reads `KEY=value` lines as they are, with no
+    ///   quote removal and no inline comments;
+    /// - a compose `environment:` list entry written `- KEY="value"`: list entries are taken
+    ///   verbatim.
+    /// Compose's `env_file:` and `docker compose --env-file` strip quotes like dotenv does and are
+    /// not reported.
+    ///
+    /// ## Why it breaks
+    /// The same `.env` works under dotenv and breaks in the container: the key arrives as
+    /// `"sk-…"`, quotes included, and the provider answers `401`.
+    ///
+    /// ## Example
+    /// ```sh
+    /// # .env                          # run.sh
+    /// OPENAI_API_KEY="sk-proj-…"      docker run --env-file .env app
+    /// ```
+    ///
+    /// ## Fix
+    /// Write env files for `docker run` without quotes or inline comments (`KEY=value`); in compose,
+    /// use the map form (`KEY: "value"`) or drop the quotes.
+    EnvFileQuotes {
+        id: "env-file-quotes",
+        category: Format,
+        severity: Error,
+        confidence: High,
+        summary: "quotes or inline comments that docker run --env-file or compose list entries keep in the value",
+    }
+}
+
+fn root_of(path: &str) -> &str {
+    path.find(".github/workflows/").map_or("", |i| path[..i].trim_end_matches('/'))
+}
+
+impl Check for EnvFileQuotes {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check_project(&self, cx: &Cx, out: &mut Vec<Finding>) {
+        // (file holding the reference, the reference, folder the path is relative to)
+        let mut refs: Vec<(usize, EnvFileRef, String)> = Vec::new();
+        for (fi, f) in cx.index.files.iter().enumerate() {
+            let dir = f.source.rel_path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+            match &f.facts.outline {
+                Outline::Script(list) => refs.extend(list.iter().map(|r| (fi, r.clone(), dir.clone()))),
+                Outline::Workflow(wf) => {
+                    for run in wf.jobs.iter().flat_map(|j| &j.steps).filter_map(|s| s.run.as_ref()) {
+                        let text = &f.source.text;
+                        for r in crate::parse::script::env_file_refs(&run.value, |s, e| run.source_span(text, s, e)) {
+                            refs.push((fi, r, root_of(&f.source.rel_path).to_string()));
+                        }
+                    }
+                }
+                Outline::Compose(c) => {
+                    for svc in &c.services {
+                        for &i in &svc.list_form {
+                            let a = &f.facts.assignments[i];
+                            if a.quote != Quote::None {
+                                out.push(
+                                    Finding::new(&Self::META, Label::new(fi, a.value_span, "quotes kept in the value"), format!("service `{}`: list entry `{}=…` keeps its quotes: the container sees them as part of the value", svc.name, a.name))
+                                        .help(format!("write `- {}=value` without quotes, or use the map form `{}: \"value\"`", a.name, a.name))
+                                        .evidence(format!("list|{}|{}", svc.name, a.name)),
+                                );
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (fi, r, dir) in refs.into_iter().filter(|(_, r, _)| r.consumer == EnvFileConsumer::DockerRun) {
+            let target = [join_path(&dir, &r.path), join_path("", &r.path)].into_iter().find_map(|p| cx.index.find(&p));
+            let Some(ti) = target else { continue };
+            let t = &cx.index.files[ti];
+            for a in &t.facts.assignments {
+                let after = t.source.slice(Span::new(a.value_span.end as usize, t.source.line_span(a.value_span.end as usize).end as usize));
+                let quoted = a.quote != Quote::None;
+                let comment = a.quote == Quote::None && after.trim_start().starts_with('#');
+                if !(quoted || comment) {
+                    continue;
+                }
+                let what = if quoted { "keeps the quotes" } else { "keeps the ` # comment`" };
+                out.push(
+                    Finding::new(&Self::META, Label::new(ti, a.value_span, format!("docker run {what}")), format!("`{}`: `docker run --env-file` {what} as part of the value", a.name))
+                        .related(Label::new(fi, r.span, "passed to docker run --env-file here"))
+                        .help("write this file as plain KEY=value lines: no quotes, no inline comments")
+                        .evidence(format!("{}|{}|{what}", t.source.rel_path, a.name)),
+                );
+            }
+        }
+    }
+}

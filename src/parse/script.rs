@@ -1,0 +1,69 @@
+//! Shell scripts, Makefiles, justfiles and `package.json`: only what they pass to `--env-file`,
+//! and to which tool (`docker run` keeps quotes literally; `docker compose` strips them).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::facts::{EnvFileConsumer, EnvFileRef, FileFacts, Outline};
+use crate::source::Span;
+
+static ENV_FILE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"--env-file(?:=|\s+)["']?([^\s"';&|)]+)"#).expect("internal error: env-file regex")
+});
+
+/// `--env-file` references in a text, each with the consumer decided by the command before it.
+pub fn env_file_refs(text: &str, base: impl Fn(usize, usize) -> Span) -> Vec<EnvFileRef> {
+    let mut out = Vec::new();
+    for c in ENV_FILE.captures_iter(text) {
+        let (Some(all), Some(p)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        // the command this flag belongs to: text since the last line break or separator
+        let before = &text[..all.start()];
+        let cmd_start = before.rfind(['\n', ';', '&', '|']).map_or(0, |i| i + 1);
+        let cmd = &before[cmd_start..];
+        let consumer = if cmd.contains("compose") {
+            EnvFileConsumer::Compose
+        } else if cmd.contains("docker") || cmd.contains("podman") {
+            EnvFileConsumer::DockerRun
+        } else {
+            continue;
+        };
+        out.push(EnvFileRef {
+            path: p.as_str().to_string(),
+            span: base(p.start(), p.end()),
+            consumer,
+        });
+    }
+    out
+}
+
+pub fn parse(text: &str) -> FileFacts {
+    FileFacts {
+        outline: Outline::Script(env_file_refs(text, Span::new)),
+        ..FileFacts::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consumers() {
+        let r = env_file_refs(
+            "docker run --env-file .env app\ndocker compose --env-file=prod.env up\nnode --env-file=.env x\n",
+            Span::new,
+        );
+        assert_eq!(r.len(), 2);
+        assert_eq!(
+            (r[0].path.as_str(), r[0].consumer),
+            (".env", EnvFileConsumer::DockerRun)
+        );
+        assert_eq!(
+            (r[1].path.as_str(), r[1].consumer),
+            ("prod.env", EnvFileConsumer::Compose)
+        );
+    }
+}
