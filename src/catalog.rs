@@ -147,9 +147,26 @@ pub struct PublicByDesign {
     pub value_prefixes: Vec<String>,
 }
 
+/// An SDK constructor: which provider it talks to and which arguments carry key, base, model.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sdk {
+    pub names: Vec<String>,
+    pub provider: String,
+    pub key_params: Vec<String>,
+    pub base_params: Vec<String>,
+    #[serde(default)]
+    pub model_params: Vec<String>,
+    /// no usable default host (Azure needs an endpoint)
+    #[serde(default)]
+    pub no_default: bool,
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogFile {
+    #[serde(default)]
+    pub sdk: Vec<Sdk>,
     #[serde(default, rename = "provider")]
     pub providers: Vec<Provider>,
     #[serde(default)]
@@ -194,6 +211,7 @@ pub enum CatalogError {
 #[derive(Debug)]
 pub struct Catalog {
     pub providers: Vec<Provider>,
+    pub sdks: Vec<Sdk>,
     pub public_prefixes: Vec<PublicPrefix>,
     pub public_by_design: PublicByDesign,
     formats: Vec<FormatId>,
@@ -225,7 +243,9 @@ impl Catalog {
         let mut providers: Vec<Provider> = Vec::new();
         let mut public_prefixes = Vec::new();
         let mut public_by_design = PublicByDesign::default();
+        let mut sdks: Vec<Sdk> = Vec::new();
         for file in files {
+            sdks.extend(file.sdk.iter().cloned());
             for p in &file.providers {
                 if let Some(slot) = providers.iter_mut().find(|q| q.id == p.id) {
                     *slot = p.clone();
@@ -312,7 +332,16 @@ impl Catalog {
             .map_err(|e| CatalogError::Invalid(format!("key regex: {e}")))?;
         let format_set = RegexSet::new(&patterns)
             .map_err(|e| CatalogError::Invalid(format!("key regex: {e}")))?;
+        for sdk in &sdks {
+            if !providers.iter().any(|p| p.id == sdk.provider) {
+                return Err(CatalogError::Invalid(format!(
+                    "sdk {:?}: unknown provider `{}`",
+                    sdk.names, sdk.provider
+                )));
+            }
+        }
         Ok(Catalog {
+            sdks,
             providers,
             public_prefixes,
             public_by_design,
@@ -324,6 +353,25 @@ impl Catalog {
             by_host,
             extra_gateways: gateways.iter().map(|g| g.to_ascii_lowercase()).collect(),
         })
+    }
+
+    /// The SDK a constructor name belongs to (`OpenAI`, `openai.OpenAI` → OpenAI).
+    pub fn sdk(&self, callee: &str) -> Option<&Sdk> {
+        let last = callee.rsplit('.').next().unwrap_or(callee);
+        self.sdks.iter().find(|s| s.names.iter().any(|n| n == last))
+    }
+
+    /// Every distinct literal prefix of the key formats (for the aho-corasick prefilter).
+    pub fn key_prefixes(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .providers
+            .iter()
+            .flat_map(|p| p.keys.iter().filter_map(|k| k.prefix.clone()))
+            .collect();
+        v.push("T3BlbkFJ".into());
+        v.sort();
+        v.dedup();
+        v
     }
 
     pub fn provider(&self, idx: usize) -> &Provider {

@@ -33,8 +33,12 @@ pub enum FileKind {
     Compose,
     /// `.dockerignore`, `*.dockerignore`
     DockerIgnore,
-    /// shell scripts, Makefiles, justfiles, package.json: read for `--env-file` consumers
+    /// shell scripts, Makefiles, justfiles: read for `--env-file` consumers
     Script,
+    /// `package.json`: dependencies tell the framework; scripts may pass `--env-file`
+    PackageJson,
+    /// JS/TS/Python source, and other languages for key literals
+    Source,
 }
 
 const EXAMPLE_WORDS: &[&str] = &[
@@ -94,14 +98,19 @@ pub fn classify(rel_path: &str) -> Option<FileKind> {
     if lower == ".dockerignore" || lower.ends_with(".dockerignore") {
         return Some(FileKind::DockerIgnore);
     }
+    if lower == "package.json" {
+        return Some(FileKind::PackageJson);
+    }
     if lower.ends_with(".sh")
         || lower.ends_with(".bash")
         || lower == "makefile"
         || lower.ends_with(".mk")
         || lower == "justfile"
-        || lower == "package.json"
     {
         return Some(FileKind::Script);
+    }
+    if crate::parse::code::lang_of(rel_path).is_some() {
+        return Some(FileKind::Source);
     }
     None
 }
@@ -174,7 +183,7 @@ mod tests {
             (".envrc", None),
             (".env.vault", None),
             (".env.keys", None),
-            ("environment.ts", None),
+            ("environment.md", None),
             ("README.md", None),
             (".env.bak", Some(Mode("bak".into()))),
         ];
@@ -200,7 +209,9 @@ mod tests {
             (".dockerignore", FileKind::DockerIgnore),
             ("scripts/run.sh", FileKind::Script),
             ("Makefile", FileKind::Script),
-            ("package.json", FileKind::Script),
+            ("package.json", FileKind::PackageJson),
+            ("src/app.tsx", FileKind::Source),
+            ("bot.py", FileKind::Source),
         ] {
             assert_eq!(classify(p), Some(k), "{p}");
         }

@@ -109,6 +109,7 @@ impl Config {
 
     pub fn catalog_file(&self) -> CatalogFile {
         CatalogFile {
+            sdk: Vec::new(),
             providers: self.providers.clone(),
             public_prefix: self.public_prefix.clone(),
             public_by_design: Default::default(),

@@ -113,6 +113,12 @@ pub enum Outline {
     DockerIgnore(crate::parse::dockerignore::DockerIgnore),
     /// Shell scripts, Makefiles, package.json: what they pass to `--env-file`.
     Script(Vec<EnvFileRef>),
+    /// `package.json`: dependencies (to tell the framework) and `--env-file` in its scripts.
+    Package {
+        deps: Vec<String>,
+        env_files: Vec<EnvFileRef>,
+    },
+    Code(crate::parse::code::CodeFacts),
 }
 
 /// A tool that reads an env file, and how it treats quotes.
@@ -142,6 +148,12 @@ impl FileFacts {
     pub fn dockerfile(&self) -> Option<&crate::parse::dockerfile::Dockerfile> {
         match &self.outline {
             Outline::Dockerfile(d) => Some(d),
+            _ => None,
+        }
+    }
+    pub fn code(&self) -> Option<&crate::parse::code::CodeFacts> {
+        match &self.outline {
+            Outline::Code(c) => Some(c),
             _ => None,
         }
     }

@@ -31,6 +31,7 @@ pub mod parse;
 pub mod redact;
 pub mod render;
 pub mod roles;
+pub mod runtime;
 pub mod source;
 pub mod suppress;
 pub mod url;

@@ -191,7 +191,7 @@ pub fn walk(
             let committed = !chain.is_ignored(entry.path(), false);
             match read(&path, opts.max_file_size) {
                 Ok(text) => {
-                    let facts = parse_guarded(&kind, &text);
+                    let facts = parse_guarded(&kind, &rel, &text, catalog);
                     let source = SourceFile::new(rel, text);
                     local
                         .files
@@ -214,9 +214,14 @@ pub fn walk(
 
 /// Parses one file; a bug that panics on some input becomes a parse issue for that file and
 /// the run goes on. The panic message is not shown: it could quote the file.
-fn parse_guarded(kind: &FileKind, text: &str) -> crate::facts::FileFacts {
+fn parse_guarded(
+    kind: &FileKind,
+    rel: &str,
+    text: &str,
+    catalog: &Catalog,
+) -> crate::facts::FileFacts {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::parse::parse(kind, text)
+        crate::parse::parse(kind, rel, text, catalog)
     }))
     .unwrap_or_else(|_| {
         let mut facts = crate::facts::FileFacts::default();

@@ -226,11 +226,36 @@ const STRUCTURAL: &[&str] = &[
     "docker run ",
     "é",
     "\u{200b}",
+    "`",
+    "process.env.",
+    "import.meta.env.",
+    "os.environ[",
+    "f\"",
+    "\"\"\"",
+    "'''",
+    "new OpenAI(",
+    "OpenAI(",
+    "console.log(",
+    "print(",
+    "Authorization",
+    "/",
+    "/*",
+    "*/",
+    "//",
+    "apiKey",
+    "api_key=",
+    "class S(BaseSettings):\n    a: str\n",
+    "=>",
+    "(",
+    ")",
+    ",",
+    "'use client'",
 ];
 
 #[test]
 fn random_structured_text_never_panics_in_any_front_end() {
     use keylint::classify::FileKind;
+    let catalog = keylint::catalog::Catalog::builtin().expect("catalog");
     let kinds = [
         FileKind::Dockerfile,
         FileKind::Compose,
@@ -238,6 +263,7 @@ fn random_structured_text_never_panics_in_any_front_end() {
         FileKind::Action,
         FileKind::DockerIgnore,
         FileKind::Script,
+        FileKind::PackageJson,
     ];
     let mut rng = Rng(0xd0c4e7);
     for round in 0..3000 {
@@ -246,7 +272,16 @@ fn random_structured_text_never_panics_in_any_front_end() {
             text.push_str(rng.pick(STRUCTURAL));
         }
         let kind = &kinds[round % kinds.len()];
-        let facts = keylint::parse::parse(kind, &text);
+        let path = [
+            "x.txt",
+            "a.ts",
+            "a.py",
+            "next.config.js",
+            "vite.config.ts",
+            "x.go",
+        ][round % 6];
+        let facts = keylint::parse::parse(kind, path, &text, &catalog);
+        let _ = keylint::parse::parse(&FileKind::Source, path, &text, &catalog);
         for a in &facts.assignments {
             assert!(
                 text.get(a.value_span.range()).is_some() && text.get(a.name_span.range()).is_some(),

@@ -68,6 +68,41 @@ fn problem(cx: &Cx, header: &str, value: &str, line: &str, vars: &std::collectio
     None
 }
 
+/// The same judgement for a header built in code.
+fn code_problem(cx: &Cx, h: &crate::parse::code::HeaderUse, hosts: &[String]) -> Option<String> {
+    let env_keys: Vec<&String> = h.key_names.iter().filter(|n| crate::roles::is_llm_key(cx.catalog, n)).collect();
+    let prefix = h.prefix.trim_start().to_ascii_lowercase();
+    let slot = |n: &str| crate::roles::name_info(cx.catalog, n).slot.map(|p| cx.catalog.provider(p));
+    if h.header.eq_ignore_ascii_case("authorization") {
+        if prefix.starts_with("bearer bearer") {
+            return Some("`Authorization: Bearer Bearer …`: the key already carries `Bearer `".into());
+        }
+        if env_keys.is_empty() {
+            return None;
+        }
+        if !SCHEME.is_match(&prefix) {
+            return Some(format!("`Authorization` carries `{}` without `Bearer `", env_keys[0]));
+        }
+        for k in &env_keys {
+            let Some(p) = slot(k) else { continue };
+            if p.auth == "x-api-key" && !k.contains("AUTH_TOKEN") && hosts.iter().any(|h| p.hosts.contains(h)) {
+                return Some(format!("{} reads the key from `x-api-key`, not `Authorization: Bearer`", p.name));
+            }
+            if p.auth == "api-key" {
+                return Some(format!("{} keys go in the `api-key` header; `Authorization: Bearer` takes Entra tokens", p.name));
+            }
+        }
+    } else if h.header.eq_ignore_ascii_case("x-api-key") {
+        for k in &env_keys {
+            let Some(p) = slot(k) else { continue };
+            if p.auth == "bearer" && hosts.iter().any(|h| p.hosts.contains(h)) {
+                return Some(format!("{} reads the key from `Authorization: Bearer`, not `x-api-key`", p.name));
+            }
+        }
+    }
+    None
+}
+
 impl Check for AuthHeaderFormat {
     fn meta(&self) -> &'static Meta {
         &Self::META
@@ -75,6 +110,17 @@ impl Check for AuthHeaderFormat {
 
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
         let f = &cx.index.files[file];
+        if let Some(code) = f.facts.code() {
+            for h in &code.headers {
+                let Some(msg) = code_problem(cx, h, &code.hosts) else { continue };
+                out.push(
+                    Finding::new(&Self::META, Label::new(file, h.span, "auth header"), msg.clone())
+                        .help("OpenAI-style APIs: `Authorization: Bearer <key>`; Anthropic: `x-api-key: <key>`; Azure OpenAI keys: `api-key: <key>`")
+                        .evidence(format!("{}|{msg}", h.header)),
+                );
+            }
+            return;
+        }
         let Some(wf) = f.facts.workflow() else { return };
         for (j, job) in wf.jobs.iter().enumerate() {
             for (s, step) in job.steps.iter().enumerate() {

@@ -117,6 +117,13 @@ checks! {
     compose_build_arg_secret::ComposeBuildArgSecret,
     env_file_quotes::EnvFileQuotes,
     undefined_interpolation::UndefinedInterpolation,
+    client_side_key::ClientSideKey,
+    bundle_env_leak::BundleEnvLeak,
+    hardcoded_key::HardcodedKey,
+    key_in_log::KeyInLog,
+    sdk_default_endpoint::SdkDefaultEndpoint,
+    undefined_env_read::UndefinedEnvRead,
+    env_name_drift::EnvNameDrift,
     parse_error::ParseError,
 }
 

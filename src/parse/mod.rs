@@ -1,9 +1,11 @@
 //! Front ends: one file of a known kind → [`FileFacts`]. Dispatch only.
 
+pub mod code;
 pub mod compose;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod dotenv;
+pub mod lex;
 pub mod script;
 pub mod workflow;
 pub mod yaml;
@@ -11,8 +13,15 @@ pub mod yaml;
 use crate::classify::FileKind;
 use crate::facts::FileFacts;
 
-pub fn parse(kind: &FileKind, text: &str) -> FileFacts {
+pub fn parse(
+    kind: &FileKind,
+    path: &str,
+    text: &str,
+    catalog: &crate::catalog::Catalog,
+) -> FileFacts {
     match kind {
+        FileKind::Source => code::parse(path, text, catalog),
+        FileKind::PackageJson => script::package(text),
         FileKind::Dotenv(_) => dotenv::parse(text),
         FileKind::Workflow => workflow::parse(text, false),
         FileKind::Action => workflow::parse(text, true),

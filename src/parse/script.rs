@@ -39,6 +39,30 @@ pub fn env_file_refs(text: &str, base: impl Fn(usize, usize) -> Span) -> Vec<Env
     out
 }
 
+/// `package.json`: dependency names and the `--env-file` flags in its scripts.
+pub fn package(text: &str) -> FileFacts {
+    let mut facts = FileFacts::default();
+    let json: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            facts.parse_issues.push(crate::facts::ParseIssue {
+                span: Span::new(0, 0),
+                message: format!("invalid package.json: {e}"),
+            });
+            return facts;
+        }
+    };
+    let mut deps = Vec::new();
+    for key in ["dependencies", "devDependencies", "peerDependencies"] {
+        if let Some(m) = json.get(key).and_then(|d| d.as_object()) {
+            deps.extend(m.keys().cloned());
+        }
+    }
+    let env_files = env_file_refs(text, Span::new);
+    facts.outline = Outline::Package { deps, env_files };
+    facts
+}
+
 pub fn parse(text: &str) -> FileFacts {
     FileFacts {
         outline: Outline::Script(env_file_refs(text, Span::new)),

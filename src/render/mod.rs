@@ -89,6 +89,9 @@ pub fn secret_spans(file: &IndexedFile) -> Vec<Span> {
     for issue in &file.facts.parse_issues {
         spans.extend(long_tokens(&file.source.text, issue.span));
     }
+    if let Some(code) = file.facts.code() {
+        spans.extend(code.key_literals.iter().map(|k| k.span));
+    }
     spans
 }
 

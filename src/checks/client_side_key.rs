@@ -1,0 +1,95 @@
+use crate::catalog::Confidence;
+use crate::checks::public_env_secret::verdict;
+use crate::checks::util::provider_names;
+use crate::checks::{Check, Cx, Meta};
+use crate::finding::{Finding, Label};
+use crate::parse::code::ArgValue;
+use crate::roles;
+use crate::runtime::{Runtime, runtime};
+use crate::values::looks_live;
+
+declare_check! {
+    /// ## What it does
+    /// Finds keys that reach code running in the browser: a browser-exposed variable holding a
+    /// secret read in code (`process.env.REACT_APP_OPENAI_API_KEY`,
+    /// `import.meta.env.VITE_…KEY`), an SDK constructed with a key in browser code (`'use client'`
+    /// files, a Vite/CRA app's `src/`, Next.js `pages/`), `dangerouslyAllowBrowser: true` with a
+    /// key from the environment or a literal, and key literals in browser code.
+    ///
+    /// ## Why it breaks
+    /// Everything in browser code ships to every visitor. The key is public once deployed, gets
+    /// abused, and is revoked: then every request fails with `401`.
+    ///
+    /// ## Example
+    /// ```js
+    /// const client = new OpenAI({ apiKey: import.meta.env.VITE_OPENAI_API_KEY, dangerouslyAllowBrowser: true });
+    /// ```
+    ///
+    /// ## Fix
+    /// Call the provider from a server route or server action and keep the key server-side;
+    /// the browser talks to your route.
+    ClientSideKey {
+        id: "client-side-key",
+        category: Exposure,
+        severity: Error,
+        confidence: High,
+        summary: "a key read, used or written in code that runs in the browser",
+    }
+}
+
+impl Check for ClientSideKey {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
+        let f = &cx.index.files[file];
+        let Some(code) = f.facts.code() else { return };
+        if code.lang != crate::parse::code::Lang::Js {
+            return;
+        }
+        let rt = runtime(cx.index, f);
+        for r in &code.env_reads {
+            let info = roles::name_info(cx.catalog, &r.name);
+            let Some(prefix) = &info.public_prefix else { continue };
+            let assign_info = roles::AssignInfo { name: info.clone(), key: None, url: None, host: None };
+            let Some((why, confidence)) = verdict(cx, None, &assign_info) else { continue };
+            out.push(
+                Finding::new(&Self::META, Label::new(file, r.span, format!("`{prefix}*` is inlined into the bundle")), format!("`{}` {why}, and the bundler inlines `{prefix}` variables into browser code", r.name))
+                    .confidence(confidence)
+                    .help(format!("read {} in server code only (an API route or server action)", info.bare))
+                    .evidence(format!("read|{}", r.name)),
+            );
+        }
+        for call in &code.sdk_calls {
+            let sdk = &cx.catalog.sdks[call.sdk];
+            let key = call.arg(&sdk.key_params);
+            let has_key = key.is_some_and(|k| matches!(&k.value, ArgValue::Env(_)) || matches!(&k.value, ArgValue::Str(s) if looks_live(s.expose())));
+            let flag = call.flag("dangerouslyAllowBrowser").filter(|a| matches!(a.value, ArgValue::Bool(true)));
+            let (span, why) = match (flag, rt) {
+                (Some(flag), _) if has_key => (flag.key_span, "`dangerouslyAllowBrowser: true` with a key from the environment or a literal"),
+                (_, Runtime::Browser) if has_key => (call.span, "an SDK client built with a key in browser code"),
+                _ => continue,
+            };
+            out.push(
+                Finding::new(&Self::META, Label::new(file, span, "runs in the browser"), format!("`{}(…)`: {why}: every visitor can read the key", call.callee))
+                    .help("create the client in server code and expose only your own API route to the browser")
+                    .evidence(format!("sdk|{}", call.callee)),
+            );
+        }
+        if rt == Runtime::Browser {
+            for lit in &code.key_literals {
+                let Some(m) = cx.catalog.classify_key(lit.value.expose(), None) else { continue };
+                if m.confidence < Confidence::Medium || !looks_live(lit.value.expose()) {
+                    continue;
+                }
+                let ps: Vec<usize> = m.candidates.iter().filter_map(|c| cx.catalog.index_of(c)).collect();
+                out.push(
+                    Finding::new(&Self::META, Label::new(file, lit.span, "key literal in browser code"), format!("{} key `{}` is written into browser code", provider_names(cx.catalog, &ps), lit.value))
+                        .help("rotate the key and move the call to server code")
+                        .evidence(format!("literal|{}", cx.catalog.provider(m.format.provider).id)),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+use std::collections::HashMap;
+
+use crate::checks::undefined_env_read::{documents_env, judged, provided};
+use crate::checks::{Check, Cx, Meta};
+use crate::finding::{Finding, Label};
+use crate::roles;
+use crate::source::Span;
+
+declare_check! {
+    /// ## What it does
+    /// Finds code that reads a key or base-URL variable the configuration does not set, while a
+    /// near-miss of it is set: same provider and role under another name (`ANTHROPIC_KEY` read,
+    /// `ANTHROPIC_API_KEY` provided), or a name one or two typos away. Points at both places.
+    ///
+    /// ## Why it breaks
+    /// The process has the key under one name and the code asks for the other: it gets nothing,
+    /// sends an empty key, and the provider answers `401`.
+    ///
+    /// ## Example
+    /// ```python
+    /// # .env.example: ANTHROPIC_API_KEY=
+    /// client = anthropic.Anthropic(api_key=os.environ["ANTHROPIC_KEY"])
+    /// ```
+    ///
+    /// ## Fix
+    /// Read the name the configuration provides (or rename it there).
+    EnvNameDrift {
+        id: "env-name-drift",
+        category: MissingRef,
+        severity: Warning,
+        confidence: Medium,
+        summary: "code reads a variable whose near-miss name is the one the configuration sets",
+    }
+}
+
+fn normal(s: &str) -> String {
+    s.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase()
+}
+
+/// A provided name the read name is probably meant to be.
+pub fn near_miss<'a>(cx: &Cx, read: &str, provided: &HashMap<&'a str, (usize, Span)>) -> Option<&'a str> {
+    let ri = roles::name_info(cx.catalog, read);
+    let read_is_catalog = cx.catalog.env(read).is_some();
+    let mut names: Vec<&&str> = provided.keys().collect();
+    names.sort();
+    names.into_iter().copied().find(|p| {
+        if *p == read {
+            return false;
+        }
+        let pi = roles::name_info(cx.catalog, p);
+        let same_slot = !ri.group.is_empty() && pi.group == ri.group && pi.role == ri.role && pi.public_prefix == ri.public_prefix && !(read_is_catalog && cx.catalog.env(p).is_some());
+        same_slot || normal(p) == normal(read) || crate::ci::edit_distance(p, read) <= 2
+    })
+}
+
+impl Check for EnvNameDrift {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check_project(&self, cx: &Cx, out: &mut Vec<Finding>) {
+        if !documents_env(cx) {
+            return;
+        }
+        let provided = provided(cx);
+        for (fi, f) in cx.index.files.iter().enumerate() {
+            let Some(code) = f.facts.code() else { continue };
+            let mut seen = std::collections::HashSet::new();
+            for r in &code.env_reads {
+                if provided.contains_key(r.name.as_str()) || !judged(cx, &r.name) || !seen.insert(&r.name) {
+                    continue;
+                }
+                let Some(near) = near_miss(cx, &r.name, &provided) else { continue };
+                let (pf, ps) = provided[near];
+                out.push(
+                    Finding::new(&Self::META, Label::new(fi, r.span, format!("`{near}` is what is set")), format!("the code reads `{}`, but the configuration sets `{near}`", r.name))
+                        .related(Label::new(pf, ps, format!("`{near}` set here")))
+                        .help(format!("read {near} (or rename the variable where it is set)"))
+                        .evidence(format!("{}~{near}", r.name)),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+use crate::catalog::Confidence;
+use crate::checks::util::provider_names;
+use crate::checks::{Check, Cx, Meta};
+use crate::finding::{Finding, Label};
+use crate::runtime::{Runtime, runtime};
+use crate::values::looks_live;
+
+declare_check! {
+    /// ## What it does
+    /// Finds a key literal of a catalog format in committed source code (JS/TS, Python, and any
+    /// other language by prefix: Go, Rust, Ruby, Java, Kotlin, C#, PHP, shell, notebooks…).
+    /// Obvious fakes and placeholders stay quiet (`sk-...`, `sk-test-fake`, repeated characters,
+    /// values saying test/fake/dummy/example). Browser code is `client-side-key`'s.
+    ///
+    /// ## Why it breaks
+    /// A committed key is found by scrapers within minutes and revoked by its provider; then
+    /// the code fails with `401`.
+    ///
+    /// ## Example
+    /// ```python
+    /// client = Groq(api_key="gsk_…")
+    /// ```
+    ///
+    /// ## Fix
+    /// Rotate the key; read it from the environment (`os.environ["GROQ_API_KEY"]`).
+    HardcodedKey {
+        id: "hardcoded-key",
+        category: Exposure,
+        severity: Error,
+        confidence: High,
+        summary: "a key literal in committed source code",
+    }
+}
+
+fn obviously_fake(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    ["fake", "test", "dummy", "example", "sample", "placeholder", "xxxx", "0000", "1234567"].iter().any(|w| l.contains(w))
+}
+
+impl Check for HardcodedKey {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
+        let f = &cx.index.files[file];
+        let Some(code) = f.facts.code() else { return };
+        if !f.committed || runtime(cx.index, f) == Runtime::Browser {
+            return;
+        }
+        for lit in &code.key_literals {
+            let v = lit.value.expose();
+            let Some(m) = cx.catalog.classify_key(v, None) else { continue };
+            if m.confidence < Confidence::Medium || !looks_live(v) || obviously_fake(v) {
+                continue;
+            }
+            let ps: Vec<usize> = m.candidates.iter().filter_map(|c| cx.catalog.index_of(c)).collect();
+            let env = cx.catalog.provider(m.format.provider).key_env.first().cloned().unwrap_or_else(|| "an environment variable".into());
+            out.push(
+                Finding::new(&Self::META, Label::new(file, lit.span, format!("{} key", provider_names(cx.catalog, &ps))), format!("{} key `{}` is committed in source code", provider_names(cx.catalog, &ps), lit.value))
+                    .confidence(m.confidence)
+                    .help(format!("rotate the key and read it from {env}"))
+                    .evidence(format!("{}|{}", cx.catalog.provider(m.format.provider).id, lit.value.expose().len())),
+            );
+        }
+    }
+}

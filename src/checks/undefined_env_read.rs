@@ -1,0 +1,90 @@
+use crate::checks::{Check, Cx, Meta};
+use crate::finding::{Finding, Label};
+use crate::roles::{self, NameRole};
+
+declare_check! {
+    /// ## What it does
+    /// Finds code that reads an LLM key or base-URL variable that nothing in the repository
+    /// provides or documents: no dotenv file (examples included), workflow `env:`, compose
+    /// service, Dockerfile `ENV`/`ARG` or settings default sets it. Only judged in repositories
+    /// that document their environment (at least one dotenv file); a near-miss of a provided
+    /// name is `env-name-drift` instead.
+    ///
+    /// ## Why it breaks
+    /// Whoever deploys the code has no way to know the variable is needed: the SDK reads an
+    /// empty key and the first request fails with `401`.
+    ///
+    /// ## Example
+    /// ```python
+    /// client = Mistral(api_key=os.environ["MISTRAL_API_KEY"])   # in no .env.example
+    /// ```
+    ///
+    /// ## Fix
+    /// Document it in `.env.example` (and set it where the code runs).
+    UndefinedEnvRead {
+        id: "undefined-env-read",
+        category: MissingRef,
+        severity: Info,
+        confidence: Medium,
+        summary: "code reads a key or base-URL variable nothing in the repository provides",
+    }
+}
+
+/// Is this an env read the env checks judge: an LLM key or base-URL name?
+pub fn judged(cx: &Cx, name: &str) -> bool {
+    let info = roles::name_info(cx.catalog, name);
+    match info.role {
+        NameRole::Key => roles::is_llm_key_name(cx.catalog, &info),
+        NameRole::BaseUrl | NameRole::LegacyBaseUrl => info.slot.is_some() || ["llm", "ai", "openai", "anthropic", "model", "embedding"].iter().any(|w| info.group.split('_').any(|g| g == *w)),
+        _ => false,
+    }
+}
+
+/// Every name some config in the repository sets, and where (file, span) the first one is.
+pub fn provided<'a>(cx: &'a Cx<'a>) -> std::collections::HashMap<&'a str, (usize, crate::source::Span)> {
+    let mut out = std::collections::HashMap::new();
+    for (fi, f) in cx.index.files.iter().enumerate() {
+        if f.kind == crate::classify::FileKind::Source {
+            // synthetic SDK slots are not configuration
+            continue;
+        }
+        for a in &f.facts.assignments {
+            out.entry(a.name.as_str()).or_insert((fi, a.name_span));
+        }
+    }
+    out
+}
+
+pub fn documents_env(cx: &Cx) -> bool {
+    cx.index.files.iter().any(|f| matches!(f.kind, crate::classify::FileKind::Dotenv(_)))
+}
+
+impl Check for UndefinedEnvRead {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check_project(&self, cx: &Cx, out: &mut Vec<Finding>) {
+        if !documents_env(cx) {
+            return;
+        }
+        let provided = provided(cx);
+        for (fi, f) in cx.index.files.iter().enumerate() {
+            let Some(code) = f.facts.code() else { continue };
+            let mut seen = std::collections::HashSet::new();
+            for r in &code.env_reads {
+                if r.has_default || provided.contains_key(r.name.as_str()) || !judged(cx, &r.name) || !seen.insert(&r.name) {
+                    continue;
+                }
+                if crate::checks::env_name_drift::near_miss(cx, &r.name, &provided).is_some() {
+                    continue;
+                }
+                out.push(
+                    Finding::new(&Self::META, Label::new(fi, r.span, "not provided anywhere"), format!("the code reads `{}`, but no env file, workflow, compose or Dockerfile in the repository sets or documents it", r.name))
+                        .help(format!("document {} in .env.example and set it where the code runs", r.name))
+                        .evidence(r.name.clone()),
+                );
+            }
+        }
+    }
+}

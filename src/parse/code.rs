@@ -1,0 +1,1132 @@
+//! Source files → facts: environment reads, SDK constructor calls (as scopes, so the shared
+//! mismatch checks apply to them), log calls that print keys, hand-built auth headers, key
+//! literals, bundler config that inlines env into the browser, and pydantic settings fields.
+//! Works on the tokens of [`lex`](crate::parse::lex), never on raw text, so nothing inside a
+//! comment or string is taken for code.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::catalog::Catalog;
+use crate::facts::{Assignment, FileFacts, FileScope, Outline, Quote, ValueSource};
+use crate::parse::lex::{self, Tok, Token};
+use crate::redact::SecretStr;
+use crate::source::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Js,
+    Py,
+    /// any other text source: only key literals are looked for
+    Other,
+}
+
+pub fn lang_of(path: &str) -> Option<Lang> {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    if name.ends_with(".min.js") || name.ends_with(".map") || name.ends_with(".bundle.js") {
+        return None;
+    }
+    let ext = name.rsplit_once('.').map(|(_, e)| e)?;
+    Some(match ext {
+        "js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx" | "mts" | "cts" | "vue" | "svelte"
+        | "astro" => Lang::Js,
+        "py" | "pyi" => Lang::Py,
+        "go" | "rs" | "rb" | "java" | "kt" | "kts" | "cs" | "php" | "swift" | "scala" | "ipynb"
+        | "dart" | "ex" | "exs" | "c" | "cc" | "cpp" | "h" | "hpp" | "m" | "r" | "lua" | "pl"
+        | "ps1" | "groovy" | "tf" | "hcl" => Lang::Other,
+        _ => return None,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Directive {
+    UseClient,
+    UseServer,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvRead {
+    pub name: String,
+    pub span: Span,
+    /// `?? 'x'`, `|| 'x'`, `.get("X", "d")`, a settings default
+    pub has_default: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum ArgValue {
+    Str(SecretStr),
+    Env(String),
+    Bool(bool),
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub struct Arg {
+    pub param: String,
+    pub key_span: Span,
+    pub value: ArgValue,
+    pub value_span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct SdkCall {
+    /// index into the catalog's SDK list
+    pub sdk: usize,
+    pub callee: String,
+    pub span: Span,
+    pub args: Vec<Arg>,
+}
+
+impl SdkCall {
+    pub fn arg(&self, names: &[String]) -> Option<&Arg> {
+        self.args
+            .iter()
+            .find(|a| names.iter().any(|n| n == &a.param))
+    }
+    pub fn flag(&self, name: &str) -> Option<&Arg> {
+        self.args.iter().find(|a| a.param == name)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LogCall {
+    pub callee: String,
+    /// (what is printed: an env name, or `*` for the whole environment; its span)
+    pub leaks: Vec<(String, Span)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HeaderUse {
+    pub header: String,
+    pub span: Span,
+    /// literal text the value starts with (`Bearer `)
+    pub prefix: String,
+    /// env names (or key-like variable names) the value is built from
+    pub key_names: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyLiteral {
+    pub value: SecretStr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct BundleLeak {
+    /// `next.config env`, `vite define`, `vite envPrefix`
+    pub via: &'static str,
+    pub name: String,
+    pub span: Span,
+    pub whole_env: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct CodeFacts {
+    pub lang: Lang,
+    pub directive: Option<Directive>,
+    pub env_reads: Vec<EnvRead>,
+    pub sdk_calls: Vec<SdkCall>,
+    pub logs: Vec<LogCall>,
+    pub headers: Vec<HeaderUse>,
+    pub key_literals: Vec<KeyLiteral>,
+    pub bundle_leaks: Vec<BundleLeak>,
+    /// hosts of provider URLs written in this file (`api.anthropic.com`)
+    pub hosts: Vec<String>,
+}
+
+pub fn parse(path: &str, text: &str, catalog: &Catalog) -> FileFacts {
+    let Some(lang) = lang_of(path) else {
+        return FileFacts::default();
+    };
+    let mut facts = FileFacts::default();
+    let mut code = CodeFacts {
+        lang,
+        directive: None,
+        env_reads: Vec::new(),
+        sdk_calls: Vec::new(),
+        logs: Vec::new(),
+        headers: Vec::new(),
+        key_literals: Vec::new(),
+        bundle_leaks: Vec::new(),
+        hosts: Vec::new(),
+    };
+    if lang == Lang::Other {
+        code.key_literals = scan_literals(text, catalog);
+        facts.outline = Outline::Code(code);
+        return facts;
+    }
+    let toks = if lang == Lang::Js {
+        lex::js(text)
+    } else {
+        lex::python(text)
+    };
+    let a = Analyzer {
+        src: text,
+        t: &toks,
+        lang,
+        catalog,
+    };
+    code.directive = a.directive();
+    let aliases = a.aliases();
+    code.env_reads = a.env_reads();
+    if lang == Lang::Py {
+        code.env_reads.extend(settings_fields(text));
+    }
+    code.sdk_calls = a.sdk_calls(&aliases);
+    code.logs = a.logs(&aliases);
+    code.headers = a.headers(&aliases);
+    for t in &toks {
+        let Some(v) = t.str_value() else { continue };
+        if v.contains("://") {
+            if let Some(h) = v
+                .split("://")
+                .nth(1)
+                .and_then(|r| r.split(['/', ':', '?', ' ']).next())
+            {
+                code.hosts.push(h.to_ascii_lowercase());
+            }
+        }
+        let trimmed = v.trim();
+        if trimmed.len() >= 16
+            && trimmed.len() <= 512
+            && !trimmed.contains(' ')
+            && catalog.classify_key(trimmed, None).is_some()
+        {
+            code.key_literals.push(KeyLiteral {
+                value: SecretStr::new(trimmed),
+                span: t.span,
+            });
+        }
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if name.starts_with("next.config.")
+        || name.starts_with("vite.config.")
+        || name.starts_with("vitest.config.")
+    {
+        code.bundle_leaks = a.bundle_leaks(name.starts_with("next."), &aliases);
+    }
+    sdk_scopes(&code, catalog, &mut facts);
+    facts.outline = Outline::Code(code);
+    facts
+}
+
+/// Each SDK call becomes a scope of slot-named assignments (`OPENAI_API_KEY`, `OPENAI_BASE_URL`,
+/// `OPENAI_MODEL`), so key/endpoint/model checks judge it like any env stack.
+fn sdk_scopes(code: &CodeFacts, catalog: &Catalog, facts: &mut FileFacts) {
+    for call in &code.sdk_calls {
+        let sdk = &catalog.sdks[call.sdk];
+        let Some(p) = catalog.index_of(&sdk.provider) else {
+            continue;
+        };
+        let prov = catalog.provider(p);
+        let model_name =
+            prov.model_env.first().cloned().unwrap_or_else(|| {
+                format!("{}_MODEL", prov.id.to_ascii_uppercase().replace('-', "_"))
+            });
+        let slots = [
+            (&sdk.key_params, prov.key_env.first()),
+            (&sdk.base_params, prov.base_url_env.first()),
+            (&sdk.model_params, Some(&model_name)),
+        ];
+        let mut members = Vec::new();
+        for (params, slot) in slots {
+            let (Some(arg), Some(slot)) = (call.arg(params), slot) else {
+                continue;
+            };
+            let (value, source) = match &arg.value {
+                ArgValue::Str(s) => (s.clone(), ValueSource::Literal),
+                ArgValue::Env(n) => (SecretStr::default(), ValueSource::EnvRef(n.clone())),
+                _ => (SecretStr::default(), ValueSource::Expression),
+            };
+            members.push(facts.assignments.len());
+            facts.assignments.push(Assignment {
+                name: slot.clone(),
+                name_span: arg.key_span,
+                value,
+                value_span: arg.value_span,
+                quote: Quote::None,
+                source,
+                stmt_span: Span::new(arg.key_span.start as usize, arg.value_span.end as usize),
+            });
+        }
+        if !members.is_empty() {
+            facts.scopes.push(FileScope {
+                label: format!("`{}(…)` call", call.callee),
+                members,
+            });
+        }
+    }
+}
+
+struct Analyzer<'a> {
+    src: &'a str,
+    t: &'a [Token],
+    lang: Lang,
+    catalog: &'a Catalog,
+}
+
+static FSTRING_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:[!:=][^}]*)?\}")
+        .expect("internal error: fstring regex")
+});
+static FSTRING_ENV: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:environ\s*\[\s*['"]|environ\.get\(\s*['"]|getenv\(\s*['"])([A-Z][A-Z0-9_]*)"#)
+        .expect("internal error: fstring env regex")
+});
+
+const LOG_METHODS: &[&str] = &[
+    "log",
+    "info",
+    "warn",
+    "warning",
+    "error",
+    "debug",
+    "trace",
+    "dir",
+    "critical",
+    "exception",
+    "fatal",
+];
+const LOGGERS: &[&str] = &[
+    "console", "logging", "logger", "log", "LOGGER", "_logger", "_log", "LOG",
+];
+
+impl<'a> Analyzer<'a> {
+    fn ident(&self, i: usize) -> Option<&'a str> {
+        let t = self.t.get(i)?;
+        (t.kind == Tok::Ident).then(|| t.text(self.src))
+    }
+
+    fn punct(&self, i: usize, c: u8) -> bool {
+        self.t.get(i).is_some_and(|t| t.is_punct(c))
+    }
+
+    fn str_at(&self, i: usize) -> Option<&'a str> {
+        match &self.t.get(i)?.kind {
+            Tok::Str {
+                value,
+                fstring: false,
+            } => Some(value.as_str()),
+            _ => None,
+        }
+    }
+
+    /// An env read starting at token `i`: (name, name span, index after the read).
+    fn env_read_at(&self, i: usize) -> Option<(String, Span, usize)> {
+        let id = self.ident(i)?;
+        let name_tok = |j: usize| -> Option<(String, Span)> {
+            if let Some(n) = self.ident(j) {
+                return Some((n.to_string(), self.t[j].span));
+            }
+            self.str_at(j).map(|s| (s.to_string(), self.t[j].span))
+        };
+        match (self.lang, id) {
+            (Lang::Js, "process" | "Bun")
+                if self.punct(i + 1, b'.') && self.ident(i + 2) == Some("env") =>
+            {
+                self.member(i + 3, &name_tok)
+            }
+            (Lang::Js, "import")
+                if self.punct(i + 1, b'.')
+                    && self.ident(i + 2) == Some("meta")
+                    && self.punct(i + 3, b'.')
+                    && self.ident(i + 4) == Some("env") =>
+            {
+                self.member(i + 5, &name_tok)
+            }
+            (Lang::Js, "Deno")
+                if self.punct(i + 1, b'.')
+                    && self.ident(i + 2) == Some("env")
+                    && self.punct(i + 3, b'.')
+                    && self.ident(i + 4) == Some("get")
+                    && self.punct(i + 5, b'(') =>
+            {
+                let (n, s) = name_tok(i + 6).filter(|_| self.str_at(i + 6).is_some())?;
+                Some((n, s, i + 8))
+            }
+            (Lang::Py, "os") if self.punct(i + 1, b'.') => self.py_env(i + 2),
+            (Lang::Py, "environ" | "getenv") if i == 0 || !self.punct(i - 1, b'.') => {
+                self.py_env(i)
+            }
+            _ => None,
+        }
+    }
+
+    /// `.NAME` or `["NAME"]` after `process.env`.
+    fn member(
+        &self,
+        j: usize,
+        name_tok: &dyn Fn(usize) -> Option<(String, Span)>,
+    ) -> Option<(String, Span, usize)> {
+        if self.punct(j, b'.') {
+            let n = self.ident(j + 1)?;
+            return Some((n.to_string(), self.t[j + 1].span, j + 2));
+        }
+        if self.punct(j, b'[') && self.str_at(j + 1).is_some() && self.punct(j + 2, b']') {
+            let (n, s) = name_tok(j + 1)?;
+            return Some((n, s, j + 3));
+        }
+        None
+    }
+
+    /// `environ["X"]`, `environ.get("X"…)`, `getenv("X"…)` at `j`.
+    fn py_env(&self, j: usize) -> Option<(String, Span, usize)> {
+        match self.ident(j)? {
+            "environ" if self.punct(j + 1, b'[') => {
+                let n = self.str_at(j + 2)?;
+                Some((n.to_string(), self.t[j + 2].span, j + 4))
+            }
+            "environ"
+                if self.punct(j + 1, b'.')
+                    && self.ident(j + 2) == Some("get")
+                    && self.punct(j + 3, b'(') =>
+            {
+                let n = self.str_at(j + 4)?;
+                Some((n.to_string(), self.t[j + 4].span, j + 5))
+            }
+            "getenv" if self.punct(j + 1, b'(') => {
+                let n = self.str_at(j + 2)?;
+                Some((n.to_string(), self.t[j + 2].span, j + 3))
+            }
+            _ => None,
+        }
+    }
+
+    fn has_default_after(&self, j: usize) -> bool {
+        (self.punct(j, b'?') && self.punct(j + 1, b'?'))
+            || (self.punct(j, b'|') && self.punct(j + 1, b'|'))
+            || self.ident(j) == Some("or")
+            || (self.lang == Lang::Py && self.punct(j, b','))
+    }
+
+    fn env_reads(&self) -> Vec<EnvRead> {
+        let mut out = Vec::new();
+        for i in 0..self.t.len() {
+            if let Some((name, span, next)) = self.env_read_at(i) {
+                out.push(EnvRead {
+                    name,
+                    span,
+                    has_default: self.has_default_after(next),
+                });
+                // `const { A, B: b } = process.env`
+                if self.lang == Lang::Js
+                    && i >= 2
+                    && self.punct(i - 1, b'=')
+                    && self.punct(i - 2, b'}')
+                {
+                    out.pop();
+                }
+            }
+            if self.lang == Lang::Js
+                && self.ident(i) == Some("process")
+                && self.punct(i + 1, b'.')
+                && self.ident(i + 2) == Some("env")
+                && i >= 2
+                && self.punct(i - 1, b'=')
+                && self.punct(i - 2, b'}')
+            {
+                let mut j = i - 2;
+                let mut depth = 0;
+                while j > 0 {
+                    j -= 1;
+                    match &self.t[j].kind {
+                        Tok::Punct(b'}') => depth += 1,
+                        Tok::Punct(b'{') if depth == 0 => break,
+                        Tok::Punct(b'{') => depth -= 1,
+                        Tok::Ident
+                            if depth == 0
+                                && (self.punct(j - 1, b'{') || self.punct(j - 1, b',')) =>
+                        {
+                            let has_default = self.punct(j + 1, b'=');
+                            out.push(EnvRead {
+                                name: self.t[j].text(self.src).to_string(),
+                                span: self.t[j].span,
+                                has_default,
+                            });
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Variables bound to an env read: `const key = process.env.X`, `key = os.environ["X"]`.
+    fn aliases(&self) -> HashMap<String, String> {
+        let mut out = HashMap::new();
+        for i in 0..self.t.len() {
+            let Some(name) = self.ident(i) else { continue };
+            let mut j = i + 1;
+            if self.lang == Lang::Js && self.punct(j, b':') && self.ident(j + 1).is_some() {
+                j += 2; // `const k: string =`
+            }
+            if !self.punct(j, b'=') || self.punct(j + 1, b'=') || self.punct(j + 1, b'>') {
+                continue;
+            }
+            let decl = match self.lang {
+                Lang::Js => i > 0 && matches!(self.ident(i - 1), Some("const" | "let" | "var")),
+                _ => {
+                    i == 0
+                        || !self.t[i - 1].is_punct(b'.')
+                            && !self.t[i - 1].is_punct(b'(')
+                            && !self.t[i - 1].is_punct(b',')
+                }
+            };
+            if !decl {
+                continue;
+            }
+            if let Some((env, _, _)) = self.env_read_at(j + 1) {
+                out.insert(name.to_string(), env);
+            }
+        }
+        out
+    }
+
+    fn directive(&self) -> Option<Directive> {
+        match self.str_at(0)? {
+            "use client" => Some(Directive::UseClient),
+            "use server" => Some(Directive::UseServer),
+            _ => None,
+        }
+    }
+
+    /// Index of the token closing the bracket opened at `open`.
+    fn close_of(&self, open: usize) -> usize {
+        let mut depth = 0usize;
+        for j in open..self.t.len() {
+            match self.t[j].kind {
+                Tok::Punct(b'(' | b'[' | b'{') => depth += 1,
+                Tok::Punct(b')' | b']' | b'}') => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return j;
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.t.len().saturating_sub(1)
+    }
+
+    /// Top-level `key: value` (object) or `key=value` (kwargs) pairs between `open` and `close`.
+    fn pairs(&self, open: usize, close: usize, sep: u8) -> Vec<(String, Span, usize, usize)> {
+        let mut out = Vec::new();
+        let mut j = open + 1;
+        while j < close {
+            let key = match &self.t[j].kind {
+                Tok::Ident => Some(self.t[j].text(self.src).to_string()),
+                Tok::Str { value, .. } => Some(value.clone()),
+                _ => None,
+            };
+            let is_pair = key.is_some()
+                && self.punct(j + 1, sep)
+                && !(sep == b'=' && self.punct(j + 2, b'='));
+            let shorthand =
+                key.is_some() && sep == b':' && (self.punct(j + 1, b',') || j + 1 == close);
+            // value runs to the next top-level comma
+            let vstart = if is_pair { j + 2 } else { j };
+            let mut k = vstart;
+            let mut depth = 0usize;
+            while k < close {
+                match self.t[k].kind {
+                    Tok::Punct(b'(' | b'[' | b'{') => depth += 1,
+                    Tok::Punct(b')' | b']' | b'}') => depth = depth.saturating_sub(1),
+                    Tok::Punct(b',') if depth == 0 => break,
+                    _ => {}
+                }
+                k += 1;
+            }
+            if let (true, Some(key)) = (is_pair, &key) {
+                out.push((key.clone(), self.t[j].span, vstart, k));
+            } else if let (true, Some(key)) = (shorthand, &key) {
+                out.push((key.clone(), self.t[j].span, j, j + 1));
+            }
+            j = k + 1;
+        }
+        out
+    }
+
+    fn value(&self, s: usize, e: usize, aliases: &HashMap<String, String>) -> ArgValue {
+        for i in s..e {
+            if let Some((n, _, _)) = self.env_read_at(i) {
+                return ArgValue::Env(n);
+            }
+        }
+        if e == s + 1 {
+            match (&self.t[s].kind, self.t[s].text(self.src)) {
+                (
+                    Tok::Str {
+                        value,
+                        fstring: false,
+                    },
+                    _,
+                ) => return ArgValue::Str(SecretStr::new(value.clone())),
+                (Tok::Ident, "true" | "True") => return ArgValue::Bool(true),
+                (Tok::Ident, "false" | "False") => return ArgValue::Bool(false),
+                (Tok::Ident, id) => {
+                    if let Some(env) = aliases.get(id) {
+                        return ArgValue::Env(env.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+        // `` `sk-…` `` template with no interpolation
+        if e == s + 3 && self.punct(s, b'`') {
+            if let Tok::Tmpl { value } = &self.t[s + 1].kind {
+                return ArgValue::Str(SecretStr::new(value.clone()));
+            }
+        }
+        ArgValue::Other
+    }
+
+    fn sdk_calls(&self, aliases: &HashMap<String, String>) -> Vec<SdkCall> {
+        let mut out = Vec::new();
+        for i in 0..self.t.len() {
+            let Some(name) = self.ident(i) else { continue };
+            if !self.punct(i + 1, b'(') {
+                continue;
+            }
+            if i > 0
+                && matches!(
+                    self.ident(i - 1),
+                    Some("class" | "def" | "function" | "interface" | "type")
+                )
+            {
+                continue;
+            }
+            let Some(sdk) = self
+                .catalog
+                .sdks
+                .iter()
+                .position(|s| s.names.iter().any(|n| n == name))
+            else {
+                continue;
+            };
+            let open = i + 1;
+            let close = self.close_of(open);
+            let (o, c, sep) = if self.lang == Lang::Js && self.punct(open + 1, b'{') {
+                (open + 1, self.close_of(open + 1), b':')
+            } else if self.lang == Lang::Py {
+                (open, close, b'=')
+            } else {
+                continue;
+            };
+            let args = self
+                .pairs(o, c, sep)
+                .into_iter()
+                .map(|(param, key_span, vs, ve)| {
+                    let value_span = if ve > vs {
+                        Span::new(
+                            self.t[vs].span.start as usize,
+                            self.t[ve - 1].span.end as usize,
+                        )
+                    } else {
+                        key_span
+                    };
+                    Arg {
+                        param,
+                        key_span,
+                        value: self.value(vs, ve, aliases),
+                        value_span,
+                    }
+                })
+                .collect();
+            out.push(SdkCall {
+                sdk,
+                callee: name.to_string(),
+                span: self.t[i].span,
+                args,
+            });
+        }
+        out
+    }
+
+    /// Is the identifier at `i` only tested, measured or truncated, not printed whole?
+    fn presence_only(&self, i: usize) -> bool {
+        let next_is = |c: u8| self.punct(i + 1, c);
+        (i > 0 && self.punct(i - 1, b'!'))
+            || next_is(b'?')
+            || (next_is(b'.')
+                && matches!(
+                    self.ident(i + 2),
+                    Some("length" | "slice" | "substring" | "substr" | "startsWith" | "endsWith")
+                ))
+            || next_is(b'[')
+            || matches!(self.ident(i + 1), Some("is" | "in" | "and" | "or"))
+            || (next_is(b'=') && self.punct(i + 2, b'='))
+            || (next_is(b'!') && self.punct(i + 2, b'='))
+            || (i >= 2
+                && self.punct(i - 1, b'(')
+                && matches!(
+                    self.ident(i - 2),
+                    Some("len" | "bool" | "Boolean" | "mask" | "redact" | "hash")
+                ))
+    }
+
+    fn logs(&self, aliases: &HashMap<String, String>) -> Vec<LogCall> {
+        let mut out = Vec::new();
+        for i in 0..self.t.len() {
+            let Some(name) = self.ident(i) else { continue };
+            let (callee, open) = if LOGGERS.contains(&name)
+                && self.punct(i + 1, b'.')
+                && self.ident(i + 2).is_some_and(|m| LOG_METHODS.contains(&m))
+                && self.punct(i + 3, b'(')
+            {
+                (format!("{name}.{}", self.ident(i + 2).unwrap_or("")), i + 3)
+            } else if self.lang == Lang::Py
+                && matches!(name, "print" | "pprint")
+                && self.punct(i + 1, b'(')
+                && (i == 0 || !self.punct(i - 1, b'.'))
+            {
+                (name.to_string(), i + 1)
+            } else {
+                continue;
+            };
+            let close = self.close_of(open);
+            let mut leaks = Vec::new();
+            let mut j = open + 1;
+            while j < close {
+                if let Some((env, span, next)) = self.env_read_at(j) {
+                    if crate::roles::is_llm_key(self.catalog, &env) && !self.presence_only(next - 1)
+                    {
+                        leaks.push((env, span));
+                    }
+                    j = next;
+                    continue;
+                }
+                let t = &self.t[j];
+                match &t.kind {
+                    Tok::Ident => {
+                        let id = t.text(self.src);
+                        if let Some(env) = aliases
+                            .get(id)
+                            .filter(|e| crate::roles::is_llm_key(self.catalog, e))
+                        {
+                            if !self.presence_only(j) {
+                                leaks.push((env.clone(), t.span));
+                            }
+                        }
+                        // `console.log(process.env)` / `print(os.environ)`: everything
+                        let whole = (id == "env"
+                            && j >= 2
+                            && self.ident(j - 2) == Some("process")
+                            && !self.punct(j + 1, b'.')
+                            && !self.punct(j + 1, b'['))
+                            || (id == "environ"
+                                && !self.punct(j + 1, b'[')
+                                && !self.punct(j + 1, b'.'));
+                        if whole {
+                            leaks.push(("*".to_string(), t.span));
+                        }
+                    }
+                    Tok::Str {
+                        value,
+                        fstring: true,
+                    } => {
+                        let raw = t.text(self.src);
+                        for c in FSTRING_REF.captures_iter(value) {
+                            let Some(m) = c.get(1) else { continue };
+                            if let Some(env) = aliases
+                                .get(m.as_str())
+                                .filter(|e| crate::roles::is_llm_key(self.catalog, e))
+                            {
+                                let at =
+                                    raw.find(&format!("{{{}", m.as_str())).map_or(t.span, |o| {
+                                        Span::new(
+                                            t.span.start as usize + o + 1,
+                                            t.span.start as usize + o + 1 + m.len(),
+                                        )
+                                    });
+                                leaks.push((env.clone(), at));
+                            }
+                        }
+                        for c in FSTRING_ENV.captures_iter(value) {
+                            if let Some(m) = c
+                                .get(1)
+                                .filter(|m| crate::roles::is_llm_key(self.catalog, m.as_str()))
+                            {
+                                leaks.push((m.as_str().to_string(), t.span));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            if !leaks.is_empty() {
+                out.push(LogCall { callee, leaks });
+            }
+        }
+        out
+    }
+
+    fn headers(&self, aliases: &HashMap<String, String>) -> Vec<HeaderUse> {
+        let mut out = Vec::new();
+        for i in 0..self.t.len() {
+            let name = match &self.t[i].kind {
+                Tok::Ident => self.t[i].text(self.src).to_string(),
+                Tok::Str {
+                    value,
+                    fstring: false,
+                } => value.clone(),
+                _ => continue,
+            };
+            let lower = name.to_ascii_lowercase();
+            if !matches!(lower.as_str(), "authorization" | "x-api-key" | "api-key")
+                || !self.punct(i + 1, b':')
+            {
+                continue;
+            }
+            // value: to the next top-level `,` / `}`
+            let mut k = i + 2;
+            let mut depth = 0usize;
+            while k < self.t.len() {
+                match self.t[k].kind {
+                    Tok::Punct(b'(' | b'[' | b'{') => depth += 1,
+                    Tok::Punct(b')' | b']' | b'}') if depth == 0 => break,
+                    Tok::Punct(b')' | b']' | b'}') => depth -= 1,
+                    Tok::Punct(b',') if depth == 0 => break,
+                    _ => {}
+                }
+                k += 1;
+            }
+            let mut prefix = String::new();
+            let mut key_names = Vec::new();
+            for j in i + 2..k {
+                match &self.t[j].kind {
+                    Tok::Str { value, fstring } if prefix.is_empty() && key_names.is_empty() => {
+                        prefix = if *fstring {
+                            value.split('{').next().unwrap_or("").to_string()
+                        } else {
+                            value.clone()
+                        };
+                        if *fstring {
+                            for c in FSTRING_REF.captures_iter(value) {
+                                if let Some(m) = c.get(1) {
+                                    key_names.push(
+                                        aliases
+                                            .get(m.as_str())
+                                            .cloned()
+                                            .unwrap_or_else(|| m.as_str().to_string()),
+                                    );
+                                }
+                            }
+                        }
+                    }
+                    Tok::Tmpl { value } if prefix.is_empty() && key_names.is_empty() => {
+                        prefix = value.clone()
+                    }
+                    Tok::Ident => {
+                        let id = self.t[j].text(self.src);
+                        if let Some((env, _, _)) = self.env_read_at(j) {
+                            key_names.push(env);
+                        } else if let Some(env) = aliases.get(id) {
+                            key_names.push(env.clone());
+                        } else if is_keyish_var(id)
+                            && !(j > 0
+                                && self.punct(j - 1, b'.')
+                                && self.ident(j.saturating_sub(2)) == Some("env"))
+                        {
+                            key_names.push(id.to_string());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if key_names.is_empty() {
+                continue;
+            }
+            let end = self
+                .t
+                .get(k.saturating_sub(1))
+                .map_or(self.t[i].span.end, |t| t.span.end) as usize;
+            out.push(HeaderUse {
+                header: name,
+                span: Span::new(
+                    self.t[i].span.start as usize,
+                    end.max(self.t[i].span.end as usize),
+                ),
+                prefix,
+                key_names,
+            });
+        }
+        out
+    }
+
+    fn bundle_leaks(&self, next: bool, aliases: &HashMap<String, String>) -> Vec<BundleLeak> {
+        let mut out = Vec::new();
+        for i in 0..self.t.len() {
+            let Some(key) = self.ident(i) else { continue };
+            let prop = match (next, key) {
+                (true, "env") => "next.config env",
+                (false, "define") => "vite define",
+                (false, "envPrefix") => "vite envPrefix",
+                _ => continue,
+            };
+            if !self.punct(i + 1, b':') {
+                continue;
+            }
+            if prop == "vite envPrefix" {
+                for j in i + 2..(i + 12).min(self.t.len()) {
+                    if let Some(p) = self.str_at(j) {
+                        let widening = p.is_empty()
+                            || self
+                                .catalog
+                                .providers
+                                .iter()
+                                .flat_map(|q| &q.key_env)
+                                .any(|k| k.starts_with(p));
+                        if widening {
+                            out.push(BundleLeak {
+                                via: prop,
+                                name: p.to_string(),
+                                span: self.t[j].span,
+                                whole_env: p.is_empty(),
+                            });
+                        }
+                    }
+                    if self.punct(j, b',') && !self.punct(i + 2, b'[') || self.punct(j, b']') {
+                        break;
+                    }
+                }
+                continue;
+            }
+            if !self.punct(i + 2, b'{') {
+                continue;
+            }
+            let close = self.close_of(i + 2);
+            for (name, span, vs, ve) in self.pairs(i + 2, close, b':') {
+                let whole = (vs + 3 == ve
+                    && self.ident(vs) == Some("process")
+                    && self.ident(vs + 2) == Some("env"))
+                    || (ve == vs + 1 && self.ident(vs) == Some("env"))
+                    || name == "process.env" && ve > vs;
+                let mut secret = None;
+                for j in vs..ve {
+                    if let Some((env, _, _)) = self.env_read_at(j) {
+                        secret = Some(env);
+                    } else if self.ident(j) == Some("env") && self.punct(j + 1, b'.') {
+                        secret = self.ident(j + 2).map(String::from);
+                    } else if let Some(env) = self.ident(j).and_then(|id| aliases.get(id)) {
+                        secret = Some(env.clone());
+                    }
+                }
+                let leaks_key = secret
+                    .as_deref()
+                    .is_some_and(|e| crate::roles::is_secret_name(self.catalog, e))
+                    || crate::roles::is_secret_name(
+                        self.catalog,
+                        name.trim_start_matches("process.env.")
+                            .trim_start_matches("import.meta.env."),
+                    );
+                if whole || leaks_key {
+                    out.push(BundleLeak {
+                        via: prop,
+                        name: secret.unwrap_or(name),
+                        span,
+                        whole_env: whole,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// `apiKey`, `api_key`, `openaiKey`, `OPENAI_API_KEY`, `token`: a variable that holds a key.
+fn is_keyish_var(id: &str) -> bool {
+    let l = id.to_ascii_lowercase().replace('_', "");
+    l.ends_with("apikey")
+        || l == "key"
+        || l.ends_with("secretkey")
+        || l.ends_with("authtoken")
+        || l == "token"
+        || l.ends_with("accesstoken")
+}
+
+/// Fields of pydantic `BaseSettings` classes: each reads the upper-cased env var (plus
+/// `env_prefix`); a default means the env var is optional.
+fn settings_fields(text: &str) -> Vec<EnvRead> {
+    static CLASS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?m)^([ \t]*)class\s+\w+\s*\(([^)]*BaseSettings[^)]*)\)\s*:")
+            .expect("internal error: class regex")
+    });
+    static FIELD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^([ \t]+)([a-z_][a-z0-9_]*)\s*:\s*([^=#\n]+?)\s*(?:=\s*(.+))?$")
+            .expect("internal error: field regex")
+    });
+    static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"env_prefix\s*=\s*['"]([^'"]*)['"]"#).expect("internal error: prefix regex")
+    });
+    let mut out = Vec::new();
+    for c in CLASS.captures_iter(text) {
+        let (Some(all), Some(indent)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        let body_start = text[all.end()..]
+            .find('\n')
+            .map_or(text.len(), |i| all.end() + i + 1);
+        let mut body_end = text.len();
+        let mut at = body_start;
+        for line in text[body_start..].split_inclusive('\n') {
+            let l = line.trim_end();
+            if !l.trim().is_empty()
+                && !l.trim_start().starts_with('#')
+                && l.len() - l.trim_start().len() <= indent.as_str().len()
+            {
+                body_end = at;
+                break;
+            }
+            at += line.len();
+        }
+        let body = &text[body_start..body_end];
+        let prefix = PREFIX
+            .captures(body)
+            .and_then(|p| p.get(1))
+            .map_or(String::new(), |m| m.as_str().to_ascii_uppercase());
+        let mut at = body_start;
+        for line in body.split_inclusive('\n') {
+            if let Some(f) = FIELD.captures(line.trim_end()) {
+                if let (Some(name), Some(ty)) = (f.get(2), f.get(3)) {
+                    if name.as_str() != "model_config" && !ty.as_str().contains("ClassVar") {
+                        let has_default = f.get(4).is_some() || ty.as_str().contains("None");
+                        out.push(EnvRead {
+                            name: format!("{prefix}{}", name.as_str().to_ascii_uppercase()),
+                            span: Span::new(at + name.start(), at + name.end()),
+                            has_default,
+                        });
+                    }
+                }
+            }
+            at += line.len();
+        }
+    }
+    out
+}
+
+/// Key literals in any other text source: prefix-anchored formats only, found with one
+/// aho-corasick pass over the catalog's prefixes before any regex runs.
+fn scan_literals(text: &str, catalog: &Catalog) -> Vec<KeyLiteral> {
+    let prefixes = catalog.key_prefixes();
+    let Ok(ac) = aho_corasick::AhoCorasick::new(&prefixes) else {
+        return Vec::new();
+    };
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut last_end = 0;
+    for m in ac.find_iter(text) {
+        let mut s = m.start();
+        while s > 0 && is_key_byte(b[s - 1]) {
+            s -= 1;
+        }
+        if s < last_end {
+            continue;
+        }
+        let mut e = m.end();
+        while e < b.len() && is_key_byte(b[e]) {
+            e += 1;
+        }
+        last_end = e;
+        let cand = &text[s..e];
+        if catalog
+            .classify_key(cand, None)
+            .is_some_and(|k| catalog.format(k.format).prefix.is_some() || cand.contains("T3BlbkFJ"))
+        {
+            out.push(KeyLiteral {
+                value: SecretStr::new(cand),
+                span: Span::new(s, e),
+            });
+        }
+    }
+    out
+}
+
+fn is_key_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(path: &str, text: &str) -> (FileFacts, CodeFacts) {
+        let c = Catalog::builtin().expect("catalog");
+        let f = parse(path, text, &c);
+        let cf = match &f.outline {
+            Outline::Code(cf) => cf.clone(),
+            _ => panic!("code outline"),
+        };
+        (f, cf)
+    }
+
+    #[test]
+    fn js_shapes() {
+        let src = "'use client'\nimport OpenAI from 'openai';\nconst key = process.env.OPENROUTER_API_KEY;\nconst { ANTHROPIC_API_KEY, X: y } = process.env;\nexport const llm = new OpenAI({ apiKey: key, baseURL: 'https://api.openai.com/v1', dangerouslyAllowBrowser: true });\nconsole.log(`key ${key}`, key ? 'set' : 'unset');\nfetch(u, { headers: { Authorization: process.env.OPENAI_API_KEY, 'x-api-key': `Bearer ${key}` } });\n// new Anthropic({ apiKey: 'in a comment' })\n";
+        let (f, c) = code("app/page.tsx", src);
+        assert_eq!(c.directive, Some(Directive::UseClient));
+        let reads: Vec<_> = c.env_reads.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(
+            reads,
+            [
+                "OPENROUTER_API_KEY",
+                "X",
+                "ANTHROPIC_API_KEY",
+                "OPENAI_API_KEY"
+            ]
+        );
+        assert_eq!(c.sdk_calls.len(), 1, "the commented call is not code");
+        let call = &c.sdk_calls[0];
+        assert!(matches!(
+            call.flag("dangerouslyAllowBrowser").map(|a| &a.value),
+            Some(ArgValue::Bool(true))
+        ));
+        assert_eq!(f.scopes.len(), 1);
+        assert_eq!(f.assignments[0].name, "OPENAI_API_KEY");
+        assert_eq!(
+            f.assignments[0].source,
+            ValueSource::EnvRef("OPENROUTER_API_KEY".into())
+        );
+        assert_eq!(c.logs.len(), 1);
+        assert_eq!(c.logs[0].leaks.len(), 1, "the ternary is a presence check");
+        assert_eq!(c.headers.len(), 2);
+        assert_eq!(c.headers[0].key_names, ["OPENAI_API_KEY"]);
+    }
+
+    #[test]
+    fn python_shapes() {
+        let src = "import os\nfrom openai import OpenAI\nfrom pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    openai_api_key: str\n    openai_base_url: str = \"https://api.openai.com/v1\"\n\nKEY = os.getenv(\"ANTHROPIC_API_KEY\")\nclient = OpenAI(api_key=os.environ[\"ANTHROPIC_API_KEY\"], base_url=os.environ.get(\"OPENAI_BASE_URL\", \"x\"))\nprint(f\"using {KEY}\")\nlogging.info(\"len %d\", len(KEY))\n";
+        let (_, c) = code("app/llm.py", src);
+        let reads: Vec<_> = c
+            .env_reads
+            .iter()
+            .map(|r| (r.name.as_str(), r.has_default))
+            .collect();
+        assert!(
+            reads.contains(&("OPENAI_API_KEY", false))
+                && reads.contains(&("OPENAI_BASE_URL", true)),
+            "{reads:?}"
+        );
+        let call = &c.sdk_calls[0];
+        assert!(matches!(&call.args[0].value, ArgValue::Env(n) if n == "ANTHROPIC_API_KEY"));
+        assert_eq!(c.logs.len(), 1);
+        assert_eq!(c.logs[0].callee, "print");
+    }
+
+    #[test]
+    fn bundle_config() {
+        let (_, c) = code(
+            "next.config.js",
+            "module.exports = { env: { OPENAI_API_KEY: process.env.OPENAI_API_KEY, SITE_URL: process.env.SITE_URL } }",
+        );
+        assert_eq!(c.bundle_leaks.len(), 1);
+        let (_, c) = code(
+            "vite.config.ts",
+            "export default defineConfig(({ mode }) => { const env = loadEnv(mode, process.cwd(), ''); return { define: { 'process.env': env } } })",
+        );
+        assert!(c.bundle_leaks[0].whole_env);
+    }
+}
