@@ -9,6 +9,7 @@ use std::io::{IsTerminal, Write};
 use crate::Report;
 use crate::cli::{Color, Format, LintArgs};
 use crate::error::Fatal;
+use crate::facts::ValueSource;
 use crate::index::IndexedFile;
 use crate::redact::Masker;
 use crate::roles::NameRole;
@@ -76,6 +77,13 @@ pub fn positions(file: &IndexedFile, span: Span) -> (Position, Position) {
 pub fn secret_spans(file: &IndexedFile) -> Vec<Span> {
     let mut spans = Vec::new();
     for (a, info) in file.facts.assignments.iter().zip(&file.info) {
+        if matches!(
+            a.source,
+            ValueSource::EnvRef(_) | ValueSource::Secret(_) | ValueSource::Var(_)
+        ) {
+            // a reference names a variable; it holds no secret
+            continue;
+        }
         let v = a.value.expose();
         let tokenish = v.len() >= 16 && !v.contains("://") && !v.contains(' ');
         let creds = v.contains("://")
