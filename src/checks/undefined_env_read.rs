@@ -79,6 +79,16 @@ impl Check for UndefinedEnvRead {
                 if crate::checks::env_name_drift::near_miss(cx, &r.name, &provided).is_some() {
                     continue;
                 }
+                // `os.getenv("GOOGLE_API_KEY") or os.getenv("GEMINI_API_KEY")`: a fallback
+                // name beside a provided one is an alias, not a missing variable
+                let text = &f.source.text;
+                let same_line = |o: &crate::parse::code::EnvRead| {
+                    let (a, b) = if o.span.start < r.span.start { (o.span.end, r.span.start) } else { (r.span.end, o.span.start) };
+                    text.get(a as usize..b as usize).is_some_and(|between| !between.contains('\n'))
+                };
+                if code.env_reads.iter().any(|o| o.name != r.name && provided.contains_key(o.name.as_str()) && same_line(o)) {
+                    continue;
+                }
                 out.push(
                     Finding::new(&Self::META, Label::new(fi, r.span, "not provided anywhere"), format!("the code reads `{}`, but no env file, workflow, compose or Dockerfile in the repository sets or documents it", r.name))
                         .help(format!("document {} in .env.example and set it where the code runs", r.name))

@@ -34,6 +34,9 @@ declare_check! {
     }
 }
 
+/// Variables every login shell exports, so compose always finds them set.
+const SHELL_PROVIDED: &[&str] = &["PWD", "HOME", "USER", "LOGNAME", "PATH", "SHELL", "LANG", "TERM", "TMPDIR"];
+
 fn normal(s: &str) -> String {
     s.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase()
 }
@@ -59,7 +62,7 @@ impl Check for UndefinedInterpolation {
         }
         let defined: BTreeSet<&str> = env_files.iter().flat_map(|e| e.facts.assignments.iter().map(|a| a.name.as_str())).collect();
         let mut seen = BTreeSet::new();
-        for i in c.interpolations.iter().filter(|i| !i.has_default) {
+        for i in c.interpolations.iter().filter(|i| !i.has_default && !SHELL_PROVIDED.contains(&i.name.as_str())) {
             if defined.contains(i.name.as_str()) || !seen.insert((i.name.as_str(), i.span)) {
                 continue;
             }
