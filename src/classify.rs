@@ -39,6 +39,8 @@ pub enum FileKind {
     PackageJson,
     /// JS/TS/Python source, and other languages for key literals
     Source,
+    /// editor / coding-agent settings of a tool in `rules/tools.toml` (`.cursor/mcp.json`)
+    Settings,
 }
 
 const EXAMPLE_WORDS: &[&str] = &[
@@ -97,6 +99,9 @@ pub fn classify(rel_path: &str) -> Option<FileKind> {
     }
     if lower == ".dockerignore" || lower.ends_with(".dockerignore") {
         return Some(FileKind::DockerIgnore);
+    }
+    if crate::tools::TOOLS.for_path(rel_path).is_some() {
+        return Some(FileKind::Settings);
     }
     if lower == "package.json" {
         return Some(FileKind::PackageJson);
@@ -197,7 +202,10 @@ mod tests {
         );
         assert_eq!(classify(".github/workflows/sub/x.yml"), None);
         assert_eq!(classify("actions/setup/action.yml"), Some(FileKind::Action));
-        assert_eq!(classify("config.yml"), None);
+        // a generic name is read as a possible LiteLLM config (needs `model_list` inside)
+        assert_eq!(classify("config.yml"), Some(FileKind::Settings));
+        assert_eq!(classify("settings.yml"), None);
+        assert_eq!(classify(".cursor/mcp.json"), Some(FileKind::Settings));
         for (p, k) in [
             ("Dockerfile", FileKind::Dockerfile),
             ("docker/api.Dockerfile", FileKind::Dockerfile),

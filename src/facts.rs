@@ -119,6 +119,8 @@ pub enum Outline {
         env_files: Vec<EnvFileRef>,
     },
     Code(crate::parse::code::CodeFacts),
+    /// editor / coding-agent settings: references, literal secrets
+    Settings(crate::parse::settings::SettingsFacts),
 }
 
 /// A tool that reads an env file, and how it treats quotes.
@@ -148,6 +150,12 @@ impl FileFacts {
     pub fn dockerfile(&self) -> Option<&crate::parse::dockerfile::Dockerfile> {
         match &self.outline {
             Outline::Dockerfile(d) => Some(d),
+            _ => None,
+        }
+    }
+    pub fn settings(&self) -> Option<&crate::parse::settings::SettingsFacts> {
+        match &self.outline {
+            Outline::Settings(s) => Some(s),
             _ => None,
         }
     }

@@ -25,6 +25,30 @@ pub struct IndexedFile {
 }
 
 impl IndexedFile {
+    /// `set NAME=value` for env files, `set `field` to value` where the name is a field.
+    pub fn set_hint(&self, a: &crate::facts::Assignment, value: &str) -> String {
+        let w = self.written_name(a);
+        if w == a.name {
+            format!("set {w}={value}")
+        } else {
+            format!("set `{w}` to {value}")
+        }
+    }
+
+    /// The name as written in this file: `OPENAI_API_KEY` in a `.env`, the field `base_url` in
+    /// a settings file or `baseURL` in an SDK call whose slot is named `OPENAI_BASE_URL`.
+    pub fn written_name(&self, a: &crate::facts::Assignment) -> String {
+        let raw = self.source.text.get(a.name_span.range()).unwrap_or("");
+        let w = raw.trim().trim_matches(['"', '\'']);
+        if w.is_empty()
+            || w == a.name
+            || !matches!(self.kind, FileKind::Settings | FileKind::Source)
+        {
+            a.name.clone()
+        } else {
+            w.to_string()
+        }
+    }
     pub fn is_example(&self) -> bool {
         matches!(self.kind, FileKind::Dotenv(DotenvRole::Example))
     }

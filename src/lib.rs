@@ -34,6 +34,7 @@ pub mod roles;
 pub mod runtime;
 pub mod source;
 pub mod suppress;
+pub mod tools;
 pub mod url;
 pub mod values;
 pub mod walk;

@@ -140,8 +140,11 @@ pub fn walk(
         if e.depth() > 0 && SKIP_DIRS.contains(&name.as_ref()) {
             return false;
         }
-        // prune ignored folders: nothing under them is read
-        e.depth() == 0 || !chain_ref.is_ignored(e.path(), true)
+        // prune ignored folders: nothing under them is read, except the settings folders of
+        // editors and agents (`.vscode/`, `.claude/`): like `.env`, local copies cause 401s
+        e.depth() == 0
+            || crate::tools::TOOLS.is_settings_dir(&name)
+            || !chain_ref.is_ignored(e.path(), true)
     });
     builder.build_parallel().run(|| {
         let result = &result;

@@ -250,6 +250,21 @@ const STRUCTURAL: &[&str] = &[
     ")",
     ",",
     "'use client'",
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    "\"env\": {",
+    "\"apiKey\": ",
+    "${env:X}",
+    "${{ secrets.X }}",
+    "os.environ/X",
+    "$X",
+    "\\u00e9",
+    "[model_providers.x]\n",
+    "model_list:\n  - litellm_params:\n      model: ",
+    "Bearer ",
 ];
 
 #[test]
@@ -282,6 +297,29 @@ fn random_structured_text_never_panics_in_any_front_end() {
         ][round % 6];
         let facts = keylint::parse::parse(kind, path, &text, &catalog);
         let _ = keylint::parse::parse(&FileKind::Source, path, &text, &catalog);
+        let settings_path = [
+            ".claude/settings.json",
+            ".mcp.json",
+            ".vscode/mcp.json",
+            ".continue/config.yaml",
+            ".codex/config.toml",
+            "litellm_config.yaml",
+            ".aider.conf.yml",
+            "opencode.json",
+        ][round % 8];
+        let sf = keylint::parse::parse(&FileKind::Settings, settings_path, &text, &catalog);
+        for a in &sf.assignments {
+            assert!(
+                text.get(a.value_span.range()).is_some() && text.get(a.name_span.range()).is_some(),
+                "{settings_path} round {round}: bad span in {text:?}"
+            );
+        }
+        if let Some(s) = sf.settings() {
+            let spans = s.refs.iter().map(|r| r.span).chain(s.unexpanded.iter().map(|u| u.span)).chain(s.secrets.iter().map(|k| k.span));
+            for sp in spans {
+                assert!(text.get(sp.range()).is_some(), "{settings_path} round {round}: bad span in {text:?}");
+            }
+        }
         for a in &facts.assignments {
             assert!(
                 text.get(a.value_span.range()).is_some() && text.get(a.name_span.range()).is_some(),

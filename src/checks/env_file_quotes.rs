@@ -42,46 +42,57 @@ fn root_of(path: &str) -> &str {
     path.find(".github/workflows/").map_or("", |i| path[..i].trim_end_matches('/'))
 }
 
+/// Every `docker run --env-file F` in scripts, package.json and workflow steps, resolved to the
+/// file it reads: (file holding the command, span of the path, index of the env file).
+pub fn docker_run_env_files(cx: &Cx) -> Vec<(usize, Span, usize)> {
+    let mut refs: Vec<(usize, EnvFileRef, String)> = Vec::new();
+    for (fi, f) in cx.index.files.iter().enumerate() {
+        let dir = f.source.rel_path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+        match &f.facts.outline {
+            Outline::Script(list) | Outline::Package { env_files: list, .. } => refs.extend(list.iter().map(|r| (fi, r.clone(), dir.clone()))),
+            Outline::Workflow(wf) => {
+                for run in wf.jobs.iter().flat_map(|j| &j.steps).filter_map(|s| s.run.as_ref()) {
+                    let text = &f.source.text;
+                    for r in crate::parse::script::env_file_refs(&run.value, |s, e| run.source_span(text, s, e)) {
+                        refs.push((fi, r, root_of(&f.source.rel_path).to_string()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    refs.into_iter()
+        .filter(|(_, r, _)| r.consumer == EnvFileConsumer::DockerRun)
+        .filter_map(|(fi, r, dir)| {
+            let t = [join_path(&dir, &r.path), join_path("", &r.path)].into_iter().find_map(|p| cx.index.find(&p))?;
+            Some((fi, r.span, t))
+        })
+        .collect()
+}
+
 impl Check for EnvFileQuotes {
     fn meta(&self) -> &'static Meta {
         &Self::META
     }
 
     fn check_project(&self, cx: &Cx, out: &mut Vec<Finding>) {
-        // (file holding the reference, the reference, folder the path is relative to)
-        let mut refs: Vec<(usize, EnvFileRef, String)> = Vec::new();
         for (fi, f) in cx.index.files.iter().enumerate() {
-            let dir = f.source.rel_path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
-            match &f.facts.outline {
-                Outline::Script(list) | Outline::Package { env_files: list, .. } => refs.extend(list.iter().map(|r| (fi, r.clone(), dir.clone()))),
-                Outline::Workflow(wf) => {
-                    for run in wf.jobs.iter().flat_map(|j| &j.steps).filter_map(|s| s.run.as_ref()) {
-                        let text = &f.source.text;
-                        for r in crate::parse::script::env_file_refs(&run.value, |s, e| run.source_span(text, s, e)) {
-                            refs.push((fi, r, root_of(&f.source.rel_path).to_string()));
+            if let Outline::Compose(c) = &f.facts.outline {
+                for svc in &c.services {
+                    for &i in &svc.list_form {
+                        let a = &f.facts.assignments[i];
+                        if a.quote != Quote::None {
+                            out.push(
+                                Finding::new(&Self::META, Label::new(fi, a.value_span, "quotes kept in the value"), format!("service `{}`: list entry `{}=…` keeps its quotes: the container sees them as part of the value", svc.name, a.name))
+                                    .help(format!("write `- {}=value` without quotes, or use the map form `{}: \"value\"`", a.name, a.name))
+                                    .evidence(format!("list|{}|{}", svc.name, a.name)),
+                            );
                         }
                     }
                 }
-                Outline::Compose(c) => {
-                    for svc in &c.services {
-                        for &i in &svc.list_form {
-                            let a = &f.facts.assignments[i];
-                            if a.quote != Quote::None {
-                                out.push(
-                                    Finding::new(&Self::META, Label::new(fi, a.value_span, "quotes kept in the value"), format!("service `{}`: list entry `{}=…` keeps its quotes: the container sees them as part of the value", svc.name, a.name))
-                                        .help(format!("write `- {}=value` without quotes, or use the map form `{}: \"value\"`", a.name, a.name))
-                                        .evidence(format!("list|{}|{}", svc.name, a.name)),
-                                );
-                            }
-                        }
-                    }
-                }
-                _ => {}
             }
         }
-        for (fi, r, dir) in refs.into_iter().filter(|(_, r, _)| r.consumer == EnvFileConsumer::DockerRun) {
-            let target = [join_path(&dir, &r.path), join_path("", &r.path)].into_iter().find_map(|p| cx.index.find(&p));
-            let Some(ti) = target else { continue };
+        for (fi, ref_span, ti) in docker_run_env_files(cx) {
             let t = &cx.index.files[ti];
             for a in &t.facts.assignments {
                 let after = t.source.slice(Span::new(a.value_span.end as usize, t.source.line_span(a.value_span.end as usize).end as usize));
@@ -93,7 +104,7 @@ impl Check for EnvFileQuotes {
                 let what = if quoted { "keeps the quotes" } else { "keeps the ` # comment`" };
                 out.push(
                     Finding::new(&Self::META, Label::new(ti, a.value_span, format!("docker run {what}")), format!("`{}`: `docker run --env-file` {what} as part of the value", a.name))
-                        .related(Label::new(fi, r.span, "passed to docker run --env-file here"))
+                        .related(Label::new(fi, ref_span, "passed to docker run --env-file here"))
                         .help("write this file as plain KEY=value lines: no quotes, no inline comments")
                         .evidence(format!("{}|{}|{what}", t.source.rel_path, a.name)),
                 );

@@ -70,7 +70,7 @@ impl Check for KeyEndpointMismatch {
                     if key.candidates.len() > 1 { Confidence::Medium } else { key.confidence },
                 ),
                 KeyEvidence::Name(name) => (
-                    format!("`{name}` names a {whose} key, but `{}` sends it to {host} ({})", url.name, ep.name),
+                    format!("`{name}` names a {whose} key, but `{}` sends it to {host} ({})", view.index.file(url_ref).written_name(url), ep.name),
                     Severity::Warning,
                     Confidence::Medium,
                 ),
@@ -82,7 +82,7 @@ impl Check for KeyEndpointMismatch {
                     b.url.contains(host)
                 }).map(|b| b.protocol);
                 if let Some(base) = suggested_base(cx.catalog, *only, protocol) {
-                    help = format!("set {}={base}, or {help}", url.name);
+                    help = format!("{}, or {help}", view.index.file(url_ref).set_hint(url, &base));
                 }
             }
             let mut f = Finding::new(&Self::META, Label::new(r.file, primary_span, format!("{whose} key")), message)

@@ -124,6 +124,9 @@ checks! {
     sdk_default_endpoint::SdkDefaultEndpoint,
     undefined_env_read::UndefinedEnvRead,
     env_name_drift::EnvNameDrift,
+    editor_plaintext_key::EditorPlaintextKey,
+    unresolved_env_reference::UnresolvedEnvReference,
+    unexpanded_reference::UnexpandedReference,
     parse_error::ParseError,
 }
 

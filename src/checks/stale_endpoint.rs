@@ -57,9 +57,9 @@ impl Check for StaleEndpoint {
                 Finding::new(
                     &Self::META,
                     Label::new(file, a.value_span, "stale base URL"),
-                    format!("`{}` points at a stale {} endpoint: {}", a.name, prov.name, stale.reason),
+                    format!("`{}` points at a stale {} endpoint: {}", f.written_name(a), prov.name, stale.reason),
                 )
-                .help(format!("set {}={}", a.name, stale.replacement))
+                .help(f.set_hint(a, &stale.replacement))
                 .evidence(format!("{}@{}", a.name, stale.url)),
             );
         }

@@ -7,6 +7,7 @@ pub mod dockerignore;
 pub mod dotenv;
 pub mod lex;
 pub mod script;
+pub mod settings;
 pub mod workflow;
 pub mod yaml;
 
@@ -29,5 +30,6 @@ pub fn parse(
         FileKind::Compose => compose::parse(text),
         FileKind::DockerIgnore => dockerignore::parse(text),
         FileKind::Script => script::parse(text),
+        FileKind::Settings => settings::parse(path, text, catalog),
     }
 }
