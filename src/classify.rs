@@ -59,6 +59,11 @@ const EXAMPLE_WORDS: &[&str] = &[
     "placeholder",
 ];
 
+/// Extensions that make `Dockerfile.<ext>` documentation or data rather than a Dockerfile.
+const NOT_DOCKERFILE_EXT: &[&str] = &[
+    "md", "txt", "json", "yml", "yaml", "toml", "lock", "bak", "orig", "rst", "html",
+];
+
 /// Names that start like a dotenv file but are something else.
 const NOT_DOTENV: &[&str] = &[".envrc", ".env.vault", ".env.keys", ".env.me", ".env.d"];
 
@@ -82,11 +87,15 @@ pub fn classify(rel_path: &str) -> Option<FileKind> {
         return Some(FileKind::Action);
     }
     let lower = name.to_ascii_lowercase();
+    // `Dockerfile.prod` is a Dockerfile; `dockerfile.rs` or `Dockerfile.md` is not
+    let not_docker_ext = lower.rsplit_once('.').is_some_and(|(_, ext)| {
+        NOT_DOCKERFILE_EXT.contains(&ext) || crate::parse::code::lang_of(&lower).is_some()
+    });
     if lower == "dockerfile"
         || lower == "containerfile"
         || lower.ends_with(".dockerfile")
-        || lower.starts_with("dockerfile.")
-        || lower.starts_with("containerfile.")
+        || ((lower.starts_with("dockerfile.") || lower.starts_with("containerfile."))
+            && !not_docker_ext)
     {
         return Some(FileKind::Dockerfile);
     }
@@ -210,6 +219,7 @@ mod tests {
             ("Dockerfile", FileKind::Dockerfile),
             ("docker/api.Dockerfile", FileKind::Dockerfile),
             ("Dockerfile.prod", FileKind::Dockerfile),
+            ("src/parse/dockerfile.rs", FileKind::Source),
             ("Containerfile", FileKind::Dockerfile),
             ("docker-compose.yml", FileKind::Compose),
             ("compose.yaml", FileKind::Compose),

@@ -315,9 +315,17 @@ fn random_structured_text_never_panics_in_any_front_end() {
             );
         }
         if let Some(s) = sf.settings() {
-            let spans = s.refs.iter().map(|r| r.span).chain(s.unexpanded.iter().map(|u| u.span)).chain(s.secrets.iter().map(|k| k.span));
+            let spans = s
+                .refs
+                .iter()
+                .map(|r| r.span)
+                .chain(s.unexpanded.iter().map(|u| u.span))
+                .chain(s.secrets.iter().map(|k| k.span));
             for sp in spans {
-                assert!(text.get(sp.range()).is_some(), "{settings_path} round {round}: bad span in {text:?}");
+                assert!(
+                    text.get(sp.range()).is_some(),
+                    "{settings_path} round {round}: bad span in {text:?}"
+                );
             }
         }
         for a in &facts.assignments {
