@@ -32,6 +32,10 @@ pub enum Command {
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning)
+    Sarif,
+    /// GitHub workflow commands (annotations) and a job summary
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -76,4 +80,28 @@ pub struct LintArgs {
     /// Worker threads (default: available cores)
     #[arg(long, hide = true)]
     pub threads: Option<usize>,
+
+    /// Write the --format report to FILE and print the human view
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Hide findings recorded in this baseline file (matched by fingerprint, not line)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in FILE and exit 0
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Ignore `keylint: ignore[...]` comments: report everything
+    #[arg(long)]
+    pub no_ignore_comments: bool,
+
+    /// Apply the fixes that cannot change meaning (whitespace in keys, stale endpoints, …)
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+
+    /// Show the safe fixes as a diff without writing anything
+    #[arg(long)]
+    pub diff: bool,
 }

@@ -40,6 +40,13 @@ pub enum Fatal {
     #[diagnostic(code(keylint::io))]
     Walk { path: String, message: String },
 
+    #[error("baseline {path}: {message}")]
+    #[diagnostic(
+        code(keylint::baseline),
+        help("write a fresh one with `keylint lint --write-baseline FILE`")
+    )]
+    Baseline { path: String, message: String },
+
     #[error("cannot write output: {0}")]
     #[diagnostic(code(keylint::io))]
     Output(#[from] std::io::Error),

@@ -83,6 +83,17 @@ pub struct Finding {
     pub evidence: String,
     /// Set when an inline suppression covers this finding: its reason (maybe empty).
     pub suppressed: Option<String>,
+    /// A fix that cannot change meaning (`--fix`): byte edits in this finding's files.
+    pub fix: Vec<Edit>,
+}
+
+/// Replace `span` of `file` with `replacement`. Replacements never hold secret text: fixes
+/// delete bytes inside a value or replace non-secret text (URLs, names, quotes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub file: usize,
+    pub span: Span,
+    pub replacement: String,
 }
 
 impl Finding {
@@ -99,6 +110,7 @@ impl Finding {
             related: Vec::new(),
             evidence: String::new(),
             suppressed: None,
+            fix: Vec::new(),
         }
     }
 
@@ -119,6 +131,11 @@ impl Finding {
 
     pub fn severity(mut self, s: Severity) -> Self {
         self.severity = s;
+        self
+    }
+
+    pub fn fix(mut self, edits: Vec<Edit>) -> Self {
+        self.fix = edits;
         self
     }
 

@@ -22,6 +22,8 @@ pub struct IndexedFile {
     pub info: Vec<AssignInfo>,
     /// Not excluded by any `.gitignore`: it is (or will be) committed.
     pub committed: bool,
+    /// Where it was read from (for `--fix`).
+    pub disk_path: Option<std::path::PathBuf>,
 }
 
 impl IndexedFile {
@@ -108,6 +110,10 @@ impl ProjectIndex {
         &self.files[r.file].info[r.idx]
     }
 
+    pub fn abs_path(&self, file: usize) -> Option<std::path::PathBuf> {
+        self.files.get(file)?.disk_path.clone()
+    }
+
     pub fn file(&self, r: ARef) -> &IndexedFile {
         &self.files[r.file]
     }
@@ -131,6 +137,7 @@ pub fn index_file(
         facts,
         info,
         committed,
+        disk_path: None,
     }
 }
 

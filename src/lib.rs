@@ -16,6 +16,7 @@
 //! Parsing is per file and parallel; checks over the index are cheap. Secrets are never printed:
 //! see [`redact`].
 
+pub mod baseline;
 pub mod catalog;
 pub mod checks;
 pub mod ci;
@@ -26,6 +27,7 @@ pub mod error;
 pub mod explain;
 pub mod facts;
 pub mod finding;
+pub mod fix;
 pub mod index;
 pub mod parse;
 pub mod redact;
@@ -60,6 +62,16 @@ pub struct Report {
     pub suppressed: Vec<Finding>,
     pub skipped: Vec<Skipped>,
     pub config_path: Option<PathBuf>,
+    /// set when `--baseline` hid known findings
+    pub baseline: Option<baseline::Outcome>,
+}
+
+/// How a run treats the repository beyond config.
+#[derive(Debug, Clone)]
+pub struct LintOptions {
+    pub threads: usize,
+    /// honour `keylint: ignore[...]` comments (and audit them)
+    pub ignore_comments: bool,
 }
 
 /// Builds the catalog for a config: the built-in providers plus the user's.
@@ -74,6 +86,19 @@ pub fn catalog_for(config: &Config) -> Result<Catalog, Fatal> {
 
 /// Lints `paths` with `config`. The library entry point: tests and benches call this.
 pub fn lint(paths: &[PathBuf], config: &Config, threads: usize) -> Result<Report, Fatal> {
+    lint_with(
+        paths,
+        config,
+        &LintOptions {
+            threads,
+            ignore_comments: true,
+        },
+    )
+}
+
+/// [`lint`] with every option.
+pub fn lint_with(paths: &[PathBuf], config: &Config, o: &LintOptions) -> Result<Report, Fatal> {
+    let threads = o.threads;
     let catalog = catalog_for(config)?;
     let opts = walk::WalkOptions {
         max_file_size: config.max_file_size(),
@@ -105,20 +130,35 @@ pub fn lint(paths: &[PathBuf], config: &Config, threads: usize) -> Result<Report
         catalog: &catalog,
     };
     let mut findings = checks::run_all(&cx, &enabled);
-    for f in &mut findings {
+    settle(&index, &mut findings, o.ignore_comments);
+    let (suppressed, mut findings): (Vec<Finding>, Vec<Finding>) =
+        findings.into_iter().partition(|f| f.suppressed.is_some());
+    if o.ignore_comments {
+        let audit_on = |m: &Meta| enabled(m);
+        if audit_on(&checks::unused_suppression::UnusedSuppression::META) {
+            findings.extend(checks::unused_suppression::audit(
+                &index,
+                &suppressed,
+                &enabled,
+            ));
+        }
+        if audit_on(&checks::suppression_without_reason::SuppressionWithoutReason::META) {
+            findings.extend(checks::suppression_without_reason::audit(&index));
+        }
+        settle(&index, &mut findings, false);
+    }
+    for f in findings.iter_mut() {
         if let Some(&s) = config.checks.severity.get(f.meta.id) {
             f.severity = s;
         }
     }
-    settle(&index, &mut findings);
-    let (suppressed, findings): (Vec<Finding>, Vec<Finding>) =
-        findings.into_iter().partition(|f| f.suppressed.is_some());
     Ok(Report {
         index,
         findings,
         suppressed,
         skipped,
         config_path: None,
+        baseline: None,
     })
 }
 
@@ -139,7 +179,7 @@ fn display_prefix(path: &Path) -> String {
 }
 
 /// De-duplicates findings reported from overlapping scopes and sorts them.
-fn settle(index: &ProjectIndex, findings: &mut Vec<Finding>) {
+fn settle(index: &ProjectIndex, findings: &mut Vec<Finding>, apply_suppressions: bool) {
     let key = |f: &Finding| {
         let file = &index.files[f.primary.file].source;
         let pos = file.position(f.primary.span.start as usize);
@@ -154,6 +194,9 @@ fn settle(index: &ProjectIndex, findings: &mut Vec<Finding>) {
     findings.sort_by_cached_key(key);
     let mut seen = HashSet::new();
     findings.retain(|f| seen.insert((f.meta.id, f.primary.file, f.primary.span)));
+    if !apply_suppressions {
+        return;
+    }
     for f in findings.iter_mut() {
         let file = &index.files[f.primary.file].source;
         f.suppressed = suppress::lookup(file, f.primary.span.start as usize, f.meta.id);
@@ -200,9 +243,91 @@ fn lint_command(args: &LintArgs, out: &mut dyn Write, err: &mut dyn Write) -> Re
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    let mut report = lint(&args.paths, &config, threads)?;
+    let o = LintOptions {
+        threads,
+        ignore_comments: !args.no_ignore_comments,
+    };
+    // Given files (pre-commit passes the staged ones), read the whole repository for context
+    // but report only what is located in those files.
+    let only_files = !args.paths.is_empty() && args.paths.iter().all(|p| p.is_file());
+    let mut report = if only_files {
+        let root = repo_root(&args.paths[0]);
+        let mut r = lint_with(std::slice::from_ref(&root), &config, &o)?;
+        let wanted: HashSet<String> = args.paths.iter().filter_map(|p| rel_to(&root, p)).collect();
+        let keep = |f: &Finding, r: &Report| {
+            wanted.contains(&r.index.files[f.primary.file].source.rel_path)
+        };
+        let findings = std::mem::take(&mut r.findings);
+        r.findings = findings.into_iter().filter(|f| keep(f, &r)).collect();
+        let sup = std::mem::take(&mut r.suppressed);
+        r.suppressed = sup.into_iter().filter(|f| keep(f, &r)).collect();
+        r
+    } else {
+        lint_with(&args.paths, &config, &o)?
+    };
     report.config_path = config_path;
+    if let Some(path) = &args.write_baseline {
+        baseline::write(&report, path)?;
+        writeln!(
+            err,
+            "keylint: wrote {} findings to baseline {}",
+            report.findings.len(),
+            path.display()
+        )?;
+        return Ok(0);
+    }
+    if let Some(path) = &args.baseline {
+        let b = baseline::read(path)?;
+        let outcome = baseline::apply(&mut report, &b);
+        report.baseline = Some(outcome);
+    }
+    if args.fix || args.diff {
+        let edits = fix::collect(&report);
+        if args.diff {
+            fix::print_diff(&report, &edits, out)?;
+            return Ok(0);
+        }
+        let n = fix::apply(&report, &edits)?;
+        writeln!(err, "keylint: applied {n} fixes")?;
+        // report what is left
+        report = lint_with(&args.paths, &config, &o)?;
+    }
     let opts = render::RenderOptions::from_args(args);
-    render::render(&report, args.format, &opts, out, err)?;
+    match &args.output {
+        Some(path) => {
+            let mut file = std::fs::File::create(path)?;
+            render::render(&report, args.format, &opts, &mut file, err)?;
+            if args.format != cli::Format::Human {
+                render::render(&report, cli::Format::Human, &opts, out, err)?;
+            }
+        }
+        None => render::render(&report, args.format, &opts, out, err)?,
+    }
     Ok(exit_code(&report.findings, args.fail_on))
+}
+
+/// The repository a file belongs to: the nearest folder above it with `.git`, else the
+/// current folder.
+fn repo_root(file: &Path) -> PathBuf {
+    let abs = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    let mut dir = abs.parent();
+    while let Some(d) = dir {
+        if d.join(".git").exists() {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+fn rel_to(root: &Path, file: &Path) -> Option<String> {
+    let abs = std::fs::canonicalize(file).ok()?;
+    let root = std::fs::canonicalize(root).ok()?;
+    let rel = abs.strip_prefix(root).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
 }

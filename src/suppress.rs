@@ -50,6 +50,42 @@ pub fn lookup(file: &SourceFile, offset: usize, id: &str) -> Option<String> {
     None
 }
 
+/// A suppression comment found in a file.
+#[derive(Debug, Clone)]
+pub struct Comment {
+    /// 1-based line of the comment
+    pub line: usize,
+    /// span of the `keylint: ignore[...] reason` text
+    pub span: crate::source::Span,
+    pub ids: Vec<String>,
+    pub reason: String,
+}
+
+/// Every suppression comment in a file that names at least one known check.
+pub fn comments(file: &SourceFile) -> Vec<Comment> {
+    let mut out = Vec::new();
+    if !file.text.contains("keylint:") {
+        return out;
+    }
+    let mut at = 0;
+    for (i, line) in file.text.split('\n').enumerate() {
+        if let Some(m) = IGNORE.find(line) {
+            if let Some((ids, reason)) = parse_comment(line) {
+                if ids.iter().any(|id| crate::checks::by_id(id).is_some()) {
+                    out.push(Comment {
+                        line: i + 1,
+                        span: crate::source::Span::new(at + m.start(), at + m.end()),
+                        ids,
+                        reason,
+                    });
+                }
+            }
+        }
+        at += line.len() + 1;
+    }
+    out
+}
+
 fn line_start(file: &SourceFile, line: usize) -> usize {
     let mut at = 0;
     for _ in 1..line {

@@ -196,9 +196,11 @@ pub fn walk(
                 Ok(text) => {
                     let facts = parse_guarded(&kind, &rel, &text, catalog);
                     let source = SourceFile::new(rel, text);
-                    local
-                        .files
-                        .push(index::index_file(catalog, source, kind, facts, committed));
+                    local.files.push({
+                        let mut f = index::index_file(catalog, source, kind, facts, committed);
+                        f.disk_path = Some(path.clone());
+                        f
+                    });
                 }
                 Err((reason, detail)) => local.skipped.push(Skipped {
                     path: rel,

@@ -1,6 +1,6 @@
 use crate::checks::{Check, Cx, Meta};
 use crate::facts::{EnvFileConsumer, EnvFileRef, Outline, Quote};
-use crate::finding::{Finding, Label};
+use crate::finding::{Edit, Finding, Label};
 use crate::index::join_path;
 use crate::source::Span;
 
@@ -106,6 +106,15 @@ impl Check for EnvFileQuotes {
                     Finding::new(&Self::META, Label::new(ti, a.value_span, format!("docker run {what}")), format!("`{}`: `docker run --env-file` {what} as part of the value", a.name))
                         .related(Label::new(fi, ref_span, "passed to docker run --env-file here"))
                         .help("write this file as plain KEY=value lines: no quotes, no inline comments")
+                        .fix(if quoted && a.value_span.start > 0 && t.source.text.len() > a.value_span.end as usize {
+                            let (s, e) = (a.value_span.start as usize, a.value_span.end as usize);
+                            vec![
+                                Edit { file: ti, span: Span::new(s - 1, s), replacement: String::new() },
+                                Edit { file: ti, span: Span::new(e, e + 1), replacement: String::new() },
+                            ]
+                        } else {
+                            Vec::new()
+                        })
                         .evidence(format!("{}|{}|{what}", t.source.rel_path, a.name)),
                 );
             }

@@ -1,5 +1,6 @@
 use crate::checks::{Check, Cx, Meta};
-use crate::finding::{Finding, Label};
+use crate::finding::{Edit, Finding, Label};
+use crate::source::Span;
 use crate::index::ScopeView;
 use crate::roles::NameRole;
 
@@ -30,6 +31,20 @@ declare_check! {
     }
 }
 
+/// In a dotenv file, add `CURRENT=<same value>` on the line after the legacy name: readers of
+/// the legacy name see no change, current SDKs get the URL.
+fn add_current(view: &ScopeView, r: crate::index::ARef, current: &str) -> Vec<Edit> {
+    let f = view.index.file(r);
+    let a = view.index.assignment(r);
+    let (true, Some(v)) = (matches!(f.kind, crate::classify::FileKind::Dotenv(_)), a.literal()) else { return Vec::new() };
+    if !v.contains("://") || v.contains(char::is_whitespace) {
+        return Vec::new();
+    }
+    let end = f.source.line_span(a.stmt_span.start as usize).end as usize;
+    let nl = if f.source.text[..end].ends_with('\r') || f.source.text[end..].starts_with("\r\n") { "\r\n" } else { "\n" };
+    vec![Edit { file: r.file, span: Span::new(end, end), replacement: format!("{nl}{current}={v}") }]
+}
+
 impl Check for IgnoredBaseUrlVar {
     fn meta(&self) -> &'static Meta {
         &Self::META
@@ -52,6 +67,7 @@ impl Check for IgnoredBaseUrlVar {
                     format!("`{}` is not read by current SDKs: {}", a.name, legacy.reason),
                 )
                 .help(format!("rename it to {} (keep {} too only for tools that still read it, such as LangChain or aider)", legacy.current, a.name))
+                .fix(add_current(view, r, &legacy.current))
                 .evidence(a.name.clone()),
             );
         }

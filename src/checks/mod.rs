@@ -127,6 +127,8 @@ checks! {
     editor_plaintext_key::EditorPlaintextKey,
     unresolved_env_reference::UnresolvedEnvReference,
     unexpanded_reference::UnexpandedReference,
+    unused_suppression::UnusedSuppression,
+    suppression_without_reason::SuppressionWithoutReason,
     parse_error::ParseError,
 }
 

@@ -1,6 +1,6 @@
 use crate::catalog::HostClass;
 use crate::checks::{Check, Cx, Meta};
-use crate::finding::{Finding, Label};
+use crate::finding::{Edit, Finding, Label};
 use crate::roles::AssignInfo;
 
 declare_check! {
@@ -42,6 +42,16 @@ pub fn stale_match(cx: &Cx, info: &AssignInfo) -> Option<(usize, usize)> {
     })
 }
 
+/// Replace the value only when it is exactly the listed stale URL (trailing `/` aside): then the
+/// successor is exact too.
+fn exact_fix(file: usize, a: &crate::facts::Assignment, stale: &str, replacement: &str) -> Vec<Edit> {
+    let Some(v) = a.literal() else { return Vec::new() };
+    if v.trim_end_matches('/') != stale.trim_end_matches('/') || a.value_span.len() != v.len() {
+        return Vec::new();
+    }
+    vec![Edit { file, span: a.value_span, replacement: replacement.to_string() }]
+}
+
 impl Check for StaleEndpoint {
     fn meta(&self) -> &'static Meta {
         &Self::META
@@ -60,6 +70,7 @@ impl Check for StaleEndpoint {
                     format!("`{}` points at a stale {} endpoint: {}", f.written_name(a), prov.name, stale.reason),
                 )
                 .help(f.set_hint(a, &stale.replacement))
+                .fix(exact_fix(file, a, &stale.url, &stale.replacement))
                 .evidence(format!("{}@{}", a.name, stale.url)),
             );
         }

@@ -202,6 +202,25 @@ pub fn render(
             plural(report.suppressed.len())
         )?;
     }
+    if let Some(b) = &report.baseline {
+        writeln!(
+            out,
+            "keylint: {} known finding{} hidden by the baseline",
+            b.matched,
+            plural(b.matched)
+        )?;
+        if !b.stale.is_empty() {
+            writeln!(
+                out,
+                "keylint: {} baseline entr{} no longer match (fixed or changed); rewrite the baseline to drop them:",
+                b.stale.len(),
+                if b.stale.len() == 1 { "y" } else { "ies" }
+            )?;
+            for e in &b.stale {
+                writeln!(out, "  {} {} {}", e.path, e.rule, e.fingerprint)?;
+            }
+        }
+    }
     if !report.skipped.is_empty() {
         if opts.verbose {
             for sk in &report.skipped {

@@ -19,6 +19,15 @@ pub struct JsonReport<'a> {
     pub suppressed: Vec<JsonFinding>,
     pub summary: Summary,
     pub skipped: &'a [Skipped],
+    /// present when `--baseline` was given
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<JsonBaseline<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct JsonBaseline<'a> {
+    pub matched: usize,
+    pub stale: &'a [crate::baseline::Entry],
 }
 
 #[derive(Serialize)]
@@ -80,6 +89,10 @@ pub fn to_wire(report: &Report) -> JsonReport<'_> {
         suppressed: wire(report, &report.suppressed),
         summary: summary(report),
         skipped: &report.skipped,
+        baseline: report.baseline.as_ref().map(|b| JsonBaseline {
+            matched: b.matched,
+            stale: &b.stale,
+        }),
     }
 }
 

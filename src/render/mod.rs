@@ -1,8 +1,10 @@
 //! Renderers. Every format reads the same sorted findings; none ever sees a raw secret: labels
 //! are spans, messages are pre-redacted, and the human snippet is drawn from masked text.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use std::io::{IsTerminal, Write};
 
@@ -60,6 +62,11 @@ pub fn render(
     match format {
         Format::Human => human::render(report, opts, out, err)?,
         Format::Json => json::render(report, out)?,
+        Format::Sarif => sarif::render(report, out)?,
+        Format::Github => {
+            github::render(report, out)?;
+            github::write_step_summary(report)?;
+        }
     }
     Ok(())
 }
