@@ -62,7 +62,8 @@ pub struct Comment {
 }
 
 /// Every suppression comment in a file that names at least one known check.
-pub fn comments(file: &SourceFile) -> Vec<Comment> {
+/// In source code (`is_code`), a match inside a string or a doc comment is an example.
+pub fn comments(file: &SourceFile, is_code: bool) -> Vec<Comment> {
     let mut out = Vec::new();
     if !file.text.contains("keylint:") {
         return out;
@@ -70,6 +71,17 @@ pub fn comments(file: &SourceFile) -> Vec<Comment> {
     let mut at = 0;
     for (i, line) in file.text.split('\n').enumerate() {
         if let Some(m) = IGNORE.find(line) {
+            // inside a string or a doc comment it is an example, not a suppression
+            let before = line[..m.start()].trim_start();
+            if is_code
+                && (before.contains(['"', '\'', '`'])
+                    || before.starts_with("///")
+                    || before.starts_with("//!")
+                    || before.starts_with("* "))
+            {
+                at += line.len() + 1;
+                continue;
+            }
             if let Some((ids, reason)) = parse_comment(line) {
                 if ids.iter().any(|id| crate::checks::by_id(id).is_some()) {
                     out.push(Comment {

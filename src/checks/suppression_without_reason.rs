@@ -36,7 +36,7 @@ impl Check for SuppressionWithoutReason {
 pub fn audit(index: &ProjectIndex) -> Vec<Finding> {
     let mut out = Vec::new();
     for (fi, f) in index.files.iter().enumerate() {
-        for c in crate::suppress::comments(&f.source) {
+        for c in crate::suppress::comments(&f.source, f.kind == crate::classify::FileKind::Source) {
             if c.reason.is_empty() {
                 out.push(
                     Finding::new(&SuppressionWithoutReason::META, Label::new(fi, c.span, "no reason given"), format!("`keylint: ignore[{}]` gives no reason", c.ids.join(", ")))

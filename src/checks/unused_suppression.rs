@@ -40,7 +40,7 @@ impl Check for UnusedSuppression {
 pub fn audit(index: &ProjectIndex, suppressed: &[Finding], enabled: &dyn Fn(&Meta) -> bool) -> Vec<Finding> {
     let mut out = Vec::new();
     for (fi, f) in index.files.iter().enumerate() {
-        for c in crate::suppress::comments(&f.source) {
+        for c in crate::suppress::comments(&f.source, f.kind == crate::classify::FileKind::Source) {
             for id in &c.ids {
                 let Some(check) = crate::checks::by_id(id) else { continue };
                 if !enabled(check.meta()) {
