@@ -28,6 +28,23 @@ pub struct Config {
     pub providers: Vec<Provider>,
     #[serde(default)]
     pub public_prefix: Vec<PublicPrefix>,
+    /// Fake keys the team uses on purpose (test fixtures, docs): never reported. Exact values,
+    /// or a prefix ending in `*`.
+    #[serde(default)]
+    pub allowed_keys: Vec<String>,
+}
+
+impl Config {
+    /// Is `value` one of the configured fake keys?
+    pub fn allows_key(&self, value: &str) -> bool {
+        let v = value.trim().trim_matches(['"', '\'']);
+        let v = v.strip_prefix("Bearer ").unwrap_or(v);
+        !v.is_empty()
+            && self.allowed_keys.iter().any(|a| match a.strip_suffix('*') {
+                Some(prefix) => !prefix.is_empty() && v.starts_with(prefix),
+                None => a == v,
+            })
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

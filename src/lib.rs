@@ -130,6 +130,12 @@ pub fn lint_with(paths: &[PathBuf], config: &Config, o: &LintOptions) -> Result<
         catalog: &catalog,
     };
     let mut findings = checks::run_all(&cx, &enabled);
+    if !config.allowed_keys.is_empty() {
+        findings.retain(|f| {
+            let text = index.files[f.primary.file].source.slice(f.primary.span);
+            !config.allows_key(text)
+        });
+    }
     settle(&index, &mut findings, o.ignore_comments);
     let (suppressed, mut findings): (Vec<Finding>, Vec<Finding>) =
         findings.into_iter().partition(|f| f.suppressed.is_some());

@@ -1,5 +1,6 @@
 //! The binary: exit codes, formats, subcommands, the demo snapshot.
 
+use std::path::Path;
 use std::process::Command;
 
 fn keylint(args: &[&str]) -> (i32, String, String) {
@@ -162,5 +163,20 @@ fn readme_check_table_is_current() {
     assert_eq!(
         block, rules,
         "README check table is stale: paste `keylint rules` between the markers"
+    );
+}
+
+#[test]
+fn docs_checks_md_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/checks.md");
+    let want = keylint::explain::checks_markdown();
+    if std::env::var_os("KEYLINT_UPDATE_DOCS").is_some() {
+        std::fs::create_dir_all(path.parent().expect("docs dir")).expect("mkdir");
+        std::fs::write(&path, &want).expect("write docs");
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "docs/checks.md is stale: run `KEYLINT_UPDATE_DOCS=1 cargo test --test cli`"
     );
 }

@@ -347,3 +347,30 @@ fn fix_touches_only_the_spans_and_diff_never_shows_a_key() {
     let (code, out, _) = keylint_in(d, &["lint", "."], &[]);
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn config_allowed_keys_are_never_reported() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let catalog = keylint::catalog::Catalog::builtin().expect("catalog");
+    let mut keys = Vec::new();
+    let env = common::substitute(
+        &catalog,
+        "OPENAI_API_KEY=@@KEY:openrouter@@\nOPENAI_BASE_URL=https://openrouter.ai/api/v1\n",
+        &mut keys,
+    );
+    std::fs::write(dir.path().join(".env"), env).expect("write");
+    assert_eq!(
+        keylint_in(dir.path(), &["lint", "."], &[]).0,
+        1,
+        "committed key fires"
+    );
+    std::fs::write(
+        dir.path().join("keylint.toml"),
+        format!("allowed_keys = [\"{}*\"]\n", &keys[0][..20]),
+    )
+    .expect("write");
+    let (code, out, _) = keylint_in(dir.path(), &["lint", "."], &[]);
+    assert_eq!(code, 0, "{out}");
+    std::fs::write(dir.path().join("keylint.toml"), "allowed_keys = \"nope\"\n").expect("write");
+    assert_eq!(keylint_in(dir.path(), &["lint", "."], &[]).0, 2);
+}
