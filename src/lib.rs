@@ -137,6 +137,21 @@ pub fn lint_with(paths: &[PathBuf], config: &Config, o: &LintOptions) -> Result<
         });
     }
     settle(&index, &mut findings, o.ignore_comments);
+    // safety net: no message or help carries a key-shaped run, whatever a check wrote
+    for f in findings.iter_mut() {
+        if !crate::redact::key_shaped_spans(&f.message).is_empty() {
+            f.message =
+                crate::redact::Masker::new(&f.message, crate::redact::key_shaped_spans(&f.message))
+                    .apply(&f.message);
+        }
+        if let Some(h) = &f.help {
+            if !crate::redact::key_shaped_spans(h).is_empty() {
+                f.help = Some(
+                    crate::redact::Masker::new(h, crate::redact::key_shaped_spans(h)).apply(h),
+                );
+            }
+        }
+    }
     let (suppressed, mut findings): (Vec<Finding>, Vec<Finding>) =
         findings.into_iter().partition(|f| f.suppressed.is_some());
     if o.ignore_comments {

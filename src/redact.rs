@@ -60,6 +60,37 @@ const PREFIXES: &[&str] = &[
     "sk-",
 ];
 
+static PREFIX_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(PREFIXES)
+            .expect("internal error: key prefixes")
+    });
+
+/// Spans of key-shaped tokens anywhere in `text`: a known prefix plus 12 or more key
+/// characters. The safety net under every snippet, whatever the front end understood.
+pub fn key_shaped_spans(text: &str) -> Vec<Span> {
+    let b = text.as_bytes();
+    let is_key = |c: u8| c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+    let mut out = Vec::new();
+    let mut last = 0;
+    for m in PREFIX_FINDER.find_iter(text) {
+        if m.start() < last || (m.start() > 0 && is_key(b[m.start() - 1])) {
+            continue;
+        }
+        let mut e = m.end();
+        while e < b.len() && is_key(b[e]) {
+            e += 1;
+        }
+        if e - m.end() >= 12 {
+            out.push(Span::new(m.start(), e));
+        }
+        last = e;
+    }
+    out
+}
+
 /// The redacted form of a value: known prefix, two more characters, the total length.
 /// Values of 8 characters or fewer show nothing but their length.
 pub fn redact(value: &str) -> String {

@@ -35,9 +35,9 @@ impl Check for ParseError {
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
         for issue in &cx.index.files[file].facts.parse_issues {
             out.push(
-                Finding::new(&Self::META, Label::new(file, issue.span, "cannot parse this"), issue.message.clone())
+                Finding::new(&Self::META, Label::new(file, issue.span, "cannot parse this"), crate::render::sanitize(&issue.message))
                     .help("write it as NAME=value and close every quote")
-                    .evidence(issue.message.clone()),
+                    .evidence(crate::render::sanitize(&issue.message)),
             );
         }
     }

@@ -213,9 +213,16 @@ fn template_chunk(
                 return i + 2;
             }
             _ => {
-                let ch = src[i..].chars().next().unwrap_or('\0');
-                value.push(ch);
-                i += ch.len_utf8().max(1);
+                // copy the run up to the next special byte at once
+                let mut k = i + 1;
+                while k < b.len() && !matches!(b[k], b'\\' | b'`' | b'$') {
+                    k += 1;
+                }
+                while !src.is_char_boundary(k) {
+                    k += 1;
+                }
+                value.push_str(&src[i..k]);
+                i = k;
             }
         }
     }
@@ -240,7 +247,32 @@ fn unescape(ch: char) -> char {
 fn quoted(src: &str, i: usize, q: u8) -> (Token, usize) {
     let b = src.as_bytes();
     let mut j = i + 1;
-    let mut value = String::new();
+    // fast path: no escape before the closing quote or the line end
+    let mut k = j;
+    while k < b.len() && b[k] != q && b[k] != b'\n' && b[k] != b'\\' {
+        k += 1;
+    }
+    if k >= b.len() || b[k] != b'\\' {
+        let end = k.min(b.len());
+        let next = if end < b.len() && b[end] == q {
+            end + 1
+        } else {
+            end
+        };
+        return (
+            Token {
+                kind: Tok::Str {
+                    value: src[j..end].to_string(),
+                    fstring: false,
+                },
+                span: Span::new(i + 1, end),
+            },
+            next,
+        );
+    }
+    let mut value = String::with_capacity(k - j + 16);
+    value.push_str(&src[j..k]);
+    j = k;
     while j < b.len() && b[j] != q && b[j] != b'\n' {
         if b[j] == b'\\' {
             if let Some(ch) = src[j + 1..].chars().next() {

@@ -104,6 +104,14 @@ pub fn secret_spans(file: &IndexedFile) -> Vec<Span> {
     for issue in &file.facts.parse_issues {
         spans.extend(long_tokens(&file.source.text, issue.span));
     }
+    if !file.facts.parse_issues.is_empty() {
+        // the front end did not understand this file: every long token may be a value
+        spans.extend(long_tokens(
+            &file.source.text,
+            Span::new(0, file.source.text.len()),
+        ));
+    }
+    spans.extend(crate::redact::key_shaped_spans(&file.source.text));
     if let Some(code) = file.facts.code() {
         spans.extend(code.key_literals.iter().map(|k| k.span));
     }
@@ -113,6 +121,14 @@ pub fn secret_spans(file: &IndexedFile) -> Vec<Span> {
     spans
 }
 
+/// Free text that may quote a file (a parser's message) with every long token and key-shaped
+/// run redacted.
+pub fn sanitize(text: &str) -> String {
+    let mut spans = long_tokens(text, Span::new(0, text.len()));
+    spans.extend(crate::redact::key_shaped_spans(text));
+    Masker::new(text, spans).apply(text)
+}
+
 /// Tokens of 12+ characters inside `span` that are not SCREAMING_SNAKE names.
 fn long_tokens(text: &str, span: Span) -> Vec<Span> {
     let mut out = Vec::new();
@@ -120,7 +136,13 @@ fn long_tokens(text: &str, span: Span) -> Vec<Span> {
         return out;
     };
     let mut start = None;
-    let is_sep = |c: char| c.is_whitespace() || matches!(c, '=' | '"' | '\'' | ':' | '#');
+    let is_sep = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '=' | '"' | '\'' | ':' | '#' | '`' | ';' | ',' | '(' | ')' | '[' | ']'
+            )
+    };
     for (i, c) in slice
         .char_indices()
         .chain(std::iter::once((slice.len(), ' ')))
