@@ -222,6 +222,8 @@ pub struct Catalog {
     by_env: HashMap<String, (usize, EnvRole)>,
     by_host: HashMap<String, usize>,
     extra_gateways: HashSet<String>,
+    /// words without which a source file has nothing for the code front end (built on first use)
+    source_words: std::sync::OnceLock<aho_corasick::AhoCorasick>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -352,6 +354,7 @@ impl Catalog {
             by_env,
             by_host,
             extra_gateways: gateways.iter().map(|g| g.to_ascii_lowercase()).collect(),
+            source_words: std::sync::OnceLock::new(),
         })
     }
 
@@ -359,6 +362,36 @@ impl Catalog {
     pub fn sdk(&self, callee: &str) -> Option<&Sdk> {
         let last = callee.rsplit('.').next().unwrap_or(callee);
         self.sdks.iter().find(|s| s.names.iter().any(|n| n == last))
+    }
+
+    /// Does `text` contain any word the code front end looks for (env access, settings
+    /// classes, logging, auth headers, SDK names, key prefixes)? One case-insensitive
+    /// aho-corasick pass; a file without any is not tokenized at all.
+    pub fn source_has_words(&self, text: &str) -> bool {
+        self.source_words
+            .get_or_init(|| {
+                let mut words: Vec<String> = [
+                    "env",
+                    "settings",
+                    "log",
+                    "print",
+                    "authorization",
+                    "api-key",
+                    "define",
+                    "use client",
+                    "use server",
+                ]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+                words.extend(self.key_prefixes());
+                words.extend(self.sdks.iter().flat_map(|s| s.names.iter().cloned()));
+                aho_corasick::AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(words)
+                    .expect("internal error: source words")
+            })
+            .is_match(text)
     }
 
     /// Every distinct literal prefix of the key formats (for the aho-corasick prefilter).

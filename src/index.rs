@@ -27,6 +27,28 @@ pub struct IndexedFile {
 }
 
 impl IndexedFile {
+    /// Source files whose facts give checks nothing to quote (only env reads, or nothing) do not
+    /// keep their text in memory: a large monorepo has hundreds of thousands of them. Files a
+    /// finding points at are re-read before rendering ([`ProjectIndex::restore`]).
+    pub fn release(&mut self) {
+        if self.kind != FileKind::Source
+            || !self.facts.parse_issues.is_empty()
+            || self.source.text.contains("keylint:")
+        {
+            return;
+        }
+        let Some(c) = self.facts.code() else { return };
+        if c.sdk_calls.is_empty()
+            && c.logs.is_empty()
+            && c.headers.is_empty()
+            && c.key_literals.is_empty()
+            && c.bundle_leaks.is_empty()
+            && self.disk_path.is_some()
+        {
+            self.source.drop_text();
+        }
+    }
+
     /// `set NAME=value` for env files, `set `field` to value` where the name is a field.
     pub fn set_hint(&self, a: &crate::facts::Assignment, value: &str) -> String {
         let w = self.written_name(a);
@@ -108,6 +130,25 @@ impl ProjectIndex {
 
     pub fn info(&self, r: ARef) -> &AssignInfo {
         &self.files[r.file].info[r.idx]
+    }
+
+    /// Re-reads the released files among `files`.
+    pub fn restore(&mut self, files: impl IntoIterator<Item = usize>) {
+        for i in files {
+            let Some(f) = self.files.get_mut(i) else {
+                continue;
+            };
+            if !f.source.is_dropped() {
+                continue;
+            }
+            if let Some(text) = f
+                .disk_path
+                .as_ref()
+                .and_then(|p| std::fs::read_to_string(p).ok())
+            {
+                f.source.restore(text);
+            }
+        }
     }
 
     pub fn abs_path(&self, file: usize) -> Option<std::path::PathBuf> {

@@ -123,13 +123,51 @@ pub fn lint_with(paths: &[PathBuf], config: &Config, o: &LintOptions) -> Result<
         files.extend(r.files);
         skipped.extend(r.skipped);
     }
-    let index = ProjectIndex::new(files);
+    Ok(analyze(files, skipped, config, o, &catalog))
+}
+
+/// Lints an in-memory tree of `(relative path, text)` (every file counts as committed). Parser
+/// panics are not caught here, so fuzzers see them.
+pub fn lint_virtual(files: &[(String, String)], config: &Config) -> Result<Report, Fatal> {
+    let catalog = catalog_for(config)?;
+    let indexed = files
+        .iter()
+        .filter_map(|(path, text)| {
+            let kind = classify::classify(path)?;
+            let facts = parse::parse(&kind, path, text, &catalog);
+            let source = source::SourceFile::new(path.clone(), text.clone());
+            Some(index::index_file(&catalog, source, kind, facts, true))
+        })
+        .collect();
+    let o = LintOptions {
+        threads: 1,
+        ignore_comments: true,
+    };
+    Ok(analyze(indexed, Vec::new(), config, &o, &catalog))
+}
+
+fn analyze(
+    files: Vec<index::IndexedFile>,
+    skipped: Vec<Skipped>,
+    config: &Config,
+    o: &LintOptions,
+    catalog: &Catalog,
+) -> Report {
+    let catalog = catalog;
+    let mut index = ProjectIndex::new(files);
     let enabled = |m: &Meta| !config.checks.disable.iter().any(|d| d == m.id);
     let cx = Cx {
         index: &index,
-        catalog: &catalog,
+        catalog,
     };
     let mut findings = checks::run_all(&cx, &enabled);
+    // files a finding points at get their text back for snippets, positions and suppressions
+    index.restore(
+        findings
+            .iter()
+            .flat_map(|f| std::iter::once(f.primary.file).chain(f.related.iter().map(|l| l.file)))
+            .collect::<std::collections::BTreeSet<_>>(),
+    );
     if !config.allowed_keys.is_empty() {
         findings.retain(|f| {
             let text = index.files[f.primary.file].source.slice(f.primary.span);
@@ -173,14 +211,14 @@ pub fn lint_with(paths: &[PathBuf], config: &Config, o: &LintOptions) -> Result<
             f.severity = s;
         }
     }
-    Ok(Report {
+    Report {
         index,
         findings,
         suppressed,
         skipped,
         config_path: None,
         baseline: None,
-    })
+    }
 }
 
 /// `a/b/` for a root given as `./a/b`; a file root keeps its folder.

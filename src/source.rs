@@ -45,6 +45,8 @@ pub struct SourceFile {
     pub rel_path: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// length of the text when it was read (kept when the text is dropped)
+    dropped_len: usize,
 }
 
 impl SourceFile {
@@ -53,9 +55,30 @@ impl SourceFile {
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
             rel_path,
+            dropped_len: text.len(),
             text,
             line_starts,
         }
+    }
+
+    /// Frees the text and line table of a file nothing will show (see `IndexedFile::release`);
+    /// [`SourceFile::restore`] brings them back.
+    pub fn drop_text(&mut self) {
+        self.text = String::new();
+        self.line_starts = vec![0];
+    }
+
+    pub fn is_dropped(&self) -> bool {
+        self.text.is_empty() && self.dropped_len > 0
+    }
+
+    /// Puts the text back (re-read from disk); refused when the length changed meanwhile.
+    pub fn restore(&mut self, text: String) -> bool {
+        if text.len() != self.dropped_len {
+            return false;
+        }
+        *self = SourceFile::new(std::mem::take(&mut self.rel_path), text);
+        true
     }
 
     /// 1-based position of a byte offset (clamped to the text, snapped to a char boundary).

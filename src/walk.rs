@@ -199,6 +199,7 @@ pub fn walk(
                     local.files.push({
                         let mut f = index::index_file(catalog, source, kind, facts, committed);
                         f.disk_path = Some(path.clone());
+                        f.release();
                         f
                     });
                 }

@@ -81,11 +81,7 @@ impl Check for UndefinedEnvRead {
                 }
                 // `os.getenv("GOOGLE_API_KEY") or os.getenv("GEMINI_API_KEY")`: a fallback
                 // name beside a provided one is an alias, not a missing variable
-                let text = &f.source.text;
-                let same_line = |o: &crate::parse::code::EnvRead| {
-                    let (a, b) = if o.span.start < r.span.start { (o.span.end, r.span.start) } else { (r.span.end, o.span.start) };
-                    text.get(a as usize..b as usize).is_some_and(|between| !between.contains('\n'))
-                };
+                let same_line = |o: &crate::parse::code::EnvRead| o.line == r.line;
                 if code.env_reads.iter().any(|o| o.name != r.name && provided.contains_key(o.name.as_str()) && same_line(o)) {
                     continue;
                 }

@@ -52,6 +52,8 @@ pub struct EnvRead {
     pub span: Span,
     /// `?? 'x'`, `|| 'x'`, `.get("X", "d")`, a settings default
     pub has_default: bool,
+    /// 0-based line of the read (filled in after the pass)
+    pub line: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -157,6 +159,10 @@ pub fn parse(path: &str, text: &str, catalog: &Catalog) -> FileFacts {
         facts.outline = Outline::Code(code);
         return facts;
     }
+    if !catalog.source_has_words(text) {
+        facts.outline = Outline::Code(code);
+        return facts;
+    }
     let toks = if lang == Lang::Js {
         lex::js(text)
     } else {
@@ -212,6 +218,15 @@ pub fn parse(path: &str, text: &str, catalog: &Catalog) -> FileFacts {
         || name.starts_with("vitest.config.")
     {
         code.bundle_leaks = a.bundle_leaks(name.starts_with("next."), &aliases);
+    }
+    if !code.env_reads.is_empty() {
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        for r in &mut code.env_reads {
+            let at = r.span.start as usize;
+            r.line = (starts.partition_point(|&s| s <= at) - 1) as u32;
+        }
     }
     sdk_scopes(&code, catalog, &mut facts);
     facts.outline = Outline::Code(code);
@@ -419,6 +434,7 @@ impl<'a> Analyzer<'a> {
         for i in 0..self.t.len() {
             if let Some((name, span, next)) = self.env_read_at(i) {
                 out.push(EnvRead {
+                    line: 0,
                     name,
                     span,
                     has_default: self.has_default_after(next),
@@ -454,6 +470,7 @@ impl<'a> Analyzer<'a> {
                         {
                             let has_default = self.punct(j + 1, b'=');
                             out.push(EnvRead {
+                                line: 0,
                                 name: self.t[j].text(self.src).to_string(),
                                 span: self.t[j].span,
                                 has_default,
@@ -1011,6 +1028,7 @@ fn settings_fields(text: &str) -> Vec<EnvRead> {
                     if name.as_str() != "model_config" && !ty.as_str().contains("ClassVar") {
                         let has_default = f.get(4).is_some() || ty.as_str().contains("None");
                         out.push(EnvRead {
+                            line: 0,
                             name: format!("{prefix}{}", name.as_str().to_ascii_uppercase()),
                             span: Span::new(at + name.start(), at + name.end()),
                             has_default,

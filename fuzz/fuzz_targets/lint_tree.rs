@@ -1,0 +1,43 @@
+//! End-to-end lint of a small virtual tree: the input is split on NUL into files placed at
+//! fixed paths of every kind; the whole pipeline runs (index, scopes, every check, every
+//! renderer) and no output may contain the planted key.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+const PATHS: &[&str] = &[
+    ".env",
+    ".env.example",
+    ".github/workflows/ci.yml",
+    "compose.yaml",
+    "Dockerfile",
+    "src/app.tsx",
+    "app/main.py",
+    ".mcp.json",
+    ".codex/config.toml",
+];
+
+const KEY: &str = "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";
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let files: Vec<(String, String)> = text
+        .split('\0')
+        .zip(PATHS)
+        .map(|(t, p)| (p.to_string(), t.replace("@K", KEY)))
+        .collect();
+    let config = keylint::config::Config::default();
+    let Ok(report) = keylint::lint_virtual(&files, &config) else { return };
+    for format in [
+        keylint::cli::Format::Human,
+        keylint::cli::Format::Json,
+        keylint::cli::Format::Sarif,
+        keylint::cli::Format::Github,
+    ] {
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let _ = keylint::render::render(&report, format, &keylint::render::RenderOptions::plain(), &mut out, &mut err);
+        let s = String::from_utf8_lossy(&out);
+        assert!(!s.contains(&KEY[12..]), "{format:?} leaked the key");
+    }
+});
