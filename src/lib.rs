@@ -153,7 +153,6 @@ fn analyze(
     o: &LintOptions,
     catalog: &Catalog,
 ) -> Report {
-    let catalog = catalog;
     let mut index = ProjectIndex::new(files);
     let enabled = |m: &Meta| !config.checks.disable.iter().any(|d| d == m.id);
     let cx = Cx {
