@@ -1,0 +1,177 @@
+//! Hostile repositories, through the real binary: each case must finish (bounded time and
+//! memory), say what it skipped, exit with the right status, and never print the planted key.
+
+#![cfg(unix)]
+
+mod common;
+
+use std::os::unix::fs::symlink;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn planted(dir: &Path) -> String {
+    let catalog = keylint::catalog::Catalog::builtin().expect("catalog");
+    let mut keys = Vec::new();
+    let env = common::substitute(
+        &catalog,
+        "OPENAI_API_KEY=@@KEY:openrouter@@\nOPENAI_BASE_URL=https://api.openai.com/v1\n",
+        &mut keys,
+    );
+    std::fs::write(dir.join(".env"), env).expect("write");
+    std::fs::write(dir.join(".gitignore"), ".env\n").expect("write");
+    keys.remove(0)
+}
+
+/// (exit status, stdout + stderr, wall time); every run uses --verbose so skips are listed.
+fn run(dir: &Path, extra: &[&str]) -> (i32, String, Duration) {
+    let t = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_keylint"))
+        .args(["lint", ".", "--verbose", "--color", "never"])
+        .args(extra)
+        .current_dir(dir)
+        .output()
+        .expect("run keylint");
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), text, t.elapsed())
+}
+
+fn check(dir: &Path, key: &str, expect_code: i32, expect_in_output: &[&str]) -> String {
+    let (code, out, took) = run(dir, &[]);
+    assert_eq!(code, expect_code, "{out}");
+    assert!(took < Duration::from_secs(60), "took {took:?}");
+    assert!(!out.contains(&key[12..]), "a key was printed:\n{out}");
+    for want in expect_in_output {
+        assert!(out.contains(want), "missing `{want}` in:\n{out}");
+    }
+    let (_, json, _) = run(dir, &["--format", "json"]);
+    assert!(!json.contains(&key[12..]));
+    out
+}
+
+#[test]
+fn binary_named_env_and_non_utf8_content() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let key = planted(d);
+    std::fs::create_dir_all(d.join("bin")).expect("mkdir");
+    std::fs::write(d.join("bin/.env"), b"\x00\x01OPENAI_API_KEY=\x00\xff\xfe").expect("write");
+    std::fs::write(d.join("latin1.env"), b"OPENAI_API_KEY=caf\xe9\n").expect("write");
+    check(
+        d,
+        &key,
+        1,
+        &[
+            "skipped bin/.env: binary",
+            "skipped latin1.env",
+            "key-endpoint-mismatch",
+        ],
+    );
+}
+
+#[test]
+fn non_utf8_file_names() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let key = planted(d);
+    let odd = d.join(OsStr::from_bytes(b"caf\xe9"));
+    std::fs::create_dir_all(&odd).expect("mkdir");
+    std::fs::write(odd.join(".env.example"), "OPENAI_API_KEY=\n").expect("write");
+    std::fs::write(d.join(OsStr::from_bytes(b"x\xff.env")), "A=1\n").expect("write");
+    check(d, &key, 1, &["key-endpoint-mismatch"]);
+}
+
+#[test]
+fn symlink_loops_and_links_out_of_the_root() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let key = planted(d);
+    std::fs::create_dir_all(d.join("a")).expect("mkdir");
+    symlink("..", d.join("a/up")).expect("symlink");
+    symlink("loop2", d.join("loop1")).expect("symlink");
+    symlink("loop1", d.join("loop2")).expect("symlink");
+    symlink("/etc", d.join("etc")).expect("symlink");
+    symlink("/etc/hostname", d.join("host.env")).expect("symlink");
+    // a file that is gone by the time it is read
+    symlink("does-not-exist", d.join("gone.env")).expect("symlink");
+    let out = check(d, &key, 1, &["key-endpoint-mismatch", "host.env"]);
+    assert!(!out.contains("etc/passwd"));
+}
+
+#[test]
+fn deep_nesting_and_alias_bombs_in_every_structured_format() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let key = planted(d);
+    let deep_json = "[".repeat(10_000);
+    let deep_yaml = "a: ".to_string() + &"[".repeat(10_000);
+    let bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
+    std::fs::create_dir_all(d.join(".vscode")).expect("mkdir");
+    std::fs::create_dir_all(d.join(".codex")).expect("mkdir");
+    std::fs::create_dir_all(d.join(".github/workflows")).expect("mkdir");
+    std::fs::write(d.join(".vscode/mcp.json"), &deep_json).expect("write");
+    std::fs::write(d.join(".codex/config.toml"), format!("a = {deep_json}")).expect("write");
+    std::fs::write(d.join(".github/workflows/deep.yml"), &deep_yaml).expect("write");
+    std::fs::write(d.join(".github/workflows/bomb.yml"), bomb).expect("write");
+    std::fs::write(d.join("compose.yaml"), bomb).expect("write");
+    std::fs::write(
+        d.join("deep.js"),
+        "(".repeat(100_000) + "process.env.OPENAI_API_KEY",
+    )
+    .expect("write");
+    check(d, &key, 1, &["parse-error", "key-endpoint-mismatch"]);
+}
+
+#[test]
+fn a_200_mb_single_line_file_is_skipped_not_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let key = planted(d);
+    let f = std::fs::File::create(d.join("bundle.js")).expect("create");
+    f.set_len(200 << 20).expect("sparse 200 MB");
+    check(d, &key, 1, &["skipped bundle.js: larger than the size cap"]);
+}
+
+#[test]
+fn a_hundred_thousand_empty_files() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let key = planted(d);
+    for i in 0..100 {
+        let sub = d.join(format!("pkg{i}"));
+        std::fs::create_dir_all(&sub).expect("mkdir");
+        for j in 0..1000 {
+            let name = match j % 4 {
+                0 => format!("m{j}.ts"),
+                1 => format!("m{j}.py"),
+                2 => format!(".env.{j}"),
+                _ => format!("f{j}.txt"),
+            };
+            std::fs::File::create(sub.join(name)).expect("create");
+        }
+    }
+    check(d, &key, 1, &["key-endpoint-mismatch"]);
+}
+
+#[test]
+fn unreadable_folder_is_a_note_not_a_failure() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let key = planted(d);
+    let locked = d.join("locked");
+    std::fs::create_dir_all(&locked).expect("mkdir");
+    std::fs::write(locked.join(".env"), "A=1\n").expect("write");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let root = std::fs::read_dir(&locked).is_ok(); // root reads anything: nothing to skip then
+    let want: &[&str] = if root {
+        &["key-endpoint-mismatch"]
+    } else {
+        &["key-endpoint-mismatch", "locked"]
+    };
+    check(d, &key, 1, want);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
+}
