@@ -31,20 +31,7 @@ impl IndexedFile {
     /// keep their text in memory: a large monorepo has hundreds of thousands of them. Files a
     /// finding points at are re-read before rendering ([`ProjectIndex::restore`]).
     pub fn release(&mut self) {
-        if self.kind != FileKind::Source
-            || !self.facts.parse_issues.is_empty()
-            || self.source.text.contains("keylint:")
-        {
-            return;
-        }
-        let Some(c) = self.facts.code() else { return };
-        if c.sdk_calls.is_empty()
-            && c.logs.is_empty()
-            && c.headers.is_empty()
-            && c.key_literals.is_empty()
-            && c.bundle_leaks.is_empty()
-            && self.disk_path.is_some()
-        {
+        if self.disk_path.is_some() && releasable(&self.kind, &self.facts, &self.source.text) {
             self.source.drop_text();
         }
     }
@@ -158,6 +145,21 @@ impl ProjectIndex {
     pub fn file(&self, r: ARef) -> &IndexedFile {
         &self.files[r.file]
     }
+}
+
+/// Would a file of this kind with these facts have nothing for a snippet unless a finding
+/// points at it? (See [`IndexedFile::release`].)
+pub fn releasable(kind: &FileKind, facts: &FileFacts, text: &str) -> bool {
+    if *kind != FileKind::Source || !facts.parse_issues.is_empty() || text.contains("keylint:") {
+        return false;
+    }
+    facts.code().is_some_and(|c| {
+        c.sdk_calls.is_empty()
+            && c.logs.is_empty()
+            && c.headers.is_empty()
+            && c.key_literals.is_empty()
+            && c.bundle_leaks.is_empty()
+    })
 }
 
 pub fn index_file(

@@ -61,6 +61,16 @@ impl SourceFile {
         }
     }
 
+    /// A file whose text was read, parsed and released at once (no line table is built).
+    pub fn released(rel_path: String, len: usize) -> Self {
+        SourceFile {
+            rel_path,
+            text: String::new(),
+            line_starts: vec![0],
+            dropped_len: len,
+        }
+    }
+
     /// Frees the text and line table of a file nothing will show (see `IndexedFile::release`);
     /// [`SourceFile::restore`] brings them back.
     pub fn drop_text(&mut self) {

@@ -195,11 +195,15 @@ pub fn walk(
             match read(&path, opts.max_file_size) {
                 Ok(text) => {
                     let facts = parse_guarded(&kind, &rel, &text, catalog);
-                    let source = SourceFile::new(rel, text);
+                    // a file with nothing to quote keeps no text (re-read if a finding needs it)
+                    let source = if index::releasable(&kind, &facts, &text) {
+                        SourceFile::released(rel, text.len())
+                    } else {
+                        SourceFile::new(rel, text)
+                    };
                     local.files.push({
                         let mut f = index::index_file(catalog, source, kind, facts, committed);
                         f.disk_path = Some(path.clone());
-                        f.release();
                         f
                     });
                 }

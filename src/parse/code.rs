@@ -220,12 +220,18 @@ pub fn parse(path: &str, text: &str, catalog: &Catalog) -> FileFacts {
         code.bundle_leaks = a.bundle_leaks(name.starts_with("next."), &aliases);
     }
     if !code.env_reads.is_empty() {
-        let starts: Vec<usize> = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        for r in &mut code.env_reads {
-            let at = r.span.start as usize;
-            r.line = (starts.partition_point(|&s| s <= at) - 1) as u32;
+        // one forward newline count up to the last read
+        let mut order: Vec<usize> = (0..code.env_reads.len()).collect();
+        order.sort_by_key(|&i| code.env_reads[i].span.start);
+        let (mut at, mut line) = (0usize, 0u32);
+        let b = text.as_bytes();
+        for i in order {
+            let to = (code.env_reads[i].span.start as usize).min(b.len());
+            if to > at {
+                line += b[at..to].iter().filter(|&&c| c == b'\n').count() as u32;
+                at = to;
+            }
+            code.env_reads[i].line = line;
         }
     }
     sdk_scopes(&code, catalog, &mut facts);
