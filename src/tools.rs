@@ -220,6 +220,7 @@ mod tests {
         assert_eq!(id(".aider.conf.yml"), Some("aider"));
         assert_eq!(id("src/mcp.json"), None);
         assert_eq!(id("settings.json"), None);
+        assert_eq!(id("pyproject.toml"), Some("pyproject"));
         assert!(
             TOOLS
                 .tool("claude-code")

@@ -374,3 +374,30 @@ fn config_allowed_keys_are_never_reported() {
     std::fs::write(dir.path().join("keylint.toml"), "allowed_keys = \"nope\"\n").expect("write");
     assert_eq!(keylint_in(dir.path(), &["lint", "."], &[]).0, 2);
 }
+
+#[test]
+fn fix_drops_quotes_docker_run_would_keep() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    std::fs::write(
+        d.join("app.env"),
+        "OPENAI_BASE_URL=\"https://api.openai.com/v1\"\nLOG_LEVEL=info\n",
+    )
+    .expect("write");
+    std::fs::write(
+        d.join("run.sh"),
+        "#!/bin/sh\ndocker run --env-file app.env img\n",
+    )
+    .expect("write");
+    let (code, diff, _) = keylint_in(d, &["lint", ".", "--diff"], &[]);
+    assert_eq!(code, 0);
+    assert!(
+        diff.contains("+OPENAI_BASE_URL=https://api.openai.com/v1"),
+        "{diff}"
+    );
+    let _ = keylint_in(d, &["lint", ".", "--fix"], &[]);
+    assert_eq!(
+        std::fs::read_to_string(d.join("app.env")).expect("read"),
+        "OPENAI_BASE_URL=https://api.openai.com/v1\nLOG_LEVEL=info\n"
+    );
+}
