@@ -75,7 +75,24 @@ pub struct LintOptions {
 }
 
 /// Builds the catalog for a config: the built-in providers plus the user's.
-pub fn catalog_for(config: &Config) -> Result<Catalog, Fatal> {
+pub fn catalog_for(config: &Config) -> Result<std::sync::Arc<Catalog>, Fatal> {
+    use std::sync::{Arc, OnceLock};
+    // the built-in catalog compiles once per process: library callers (tests, benches, fuzzers)
+    // lint many trees, and most configs do not extend it
+    static BUILTIN: OnceLock<Option<Arc<Catalog>>> = OnceLock::new();
+    let plain = config.providers.is_empty()
+        && config.public_prefix.is_empty()
+        && config.gateways.is_empty();
+    if plain
+        && let Some(c) =
+            BUILTIN.get_or_init(|| build_catalog(&Config::default()).ok().map(Arc::new))
+    {
+        return Ok(Arc::clone(c));
+    }
+    build_catalog(config).map(Arc::new)
+}
+
+fn build_catalog(config: &Config) -> Result<Catalog, Fatal> {
     let builtin: CatalogFile =
         toml::from_str(catalog::BUILTIN).map_err(catalog::CatalogError::from)?;
     Ok(Catalog::from_files(
