@@ -103,6 +103,6 @@ fn main() {
     );
     // a file without any word: the whole text is scanned
     case("prefilter source words", &plain_js, |t| {
-        black_box(catalog.source_has_words(t));
+        black_box(keylint::parse::code::windows(t, &catalog));
     });
 }

@@ -175,6 +175,17 @@ pub struct CatalogFile {
     pub public_by_design: PublicByDesign,
 }
 
+/// What the code front end searches a source file for before it builds any token.
+#[derive(Debug)]
+pub struct CodeAnchors {
+    /// words near which every shape the code front end reads is found
+    pub words: aho_corasick::AhoCorasick,
+    /// the literal prefixes of the key formats
+    pub prefixes: aho_corasick::AhoCorasick,
+    /// key formats with no literal prefix and no need of a name, unanchored
+    pub prefixless: Option<Regex>,
+}
+
 /// Index of one key format inside the catalog: (provider index, format index).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FormatId {
@@ -222,8 +233,8 @@ pub struct Catalog {
     by_env: HashMap<String, (usize, EnvRole)>,
     by_host: HashMap<String, usize>,
     extra_gateways: HashSet<String>,
-    /// words without which a source file has nothing for the code front end (built on first use)
-    source_words: std::sync::OnceLock<aho_corasick::AhoCorasick>,
+    /// what the code front end searches for before it tokenizes (built on first use)
+    code_anchors: std::sync::OnceLock<CodeAnchors>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -354,7 +365,7 @@ impl Catalog {
             by_env,
             by_host,
             extra_gateways: gateways.iter().map(|g| g.to_ascii_lowercase()).collect(),
-            source_words: std::sync::OnceLock::new(),
+            code_anchors: std::sync::OnceLock::new(),
         })
     }
 
@@ -364,34 +375,69 @@ impl Catalog {
         self.sdks.iter().find(|s| s.names.iter().any(|n| n == last))
     }
 
-    /// Does `text` contain any word the code front end looks for (env access, settings
-    /// classes, logging, auth headers, SDK names, key prefixes)? One case-insensitive
-    /// aho-corasick pass; a file without any is not tokenized at all.
-    pub fn source_has_words(&self, text: &str) -> bool {
-        self.source_words
-            .get_or_init(|| {
-                let mut words: Vec<String> = [
-                    "env",
-                    "settings",
-                    "log",
-                    "print",
-                    "authorization",
-                    "api-key",
-                    "define",
-                    "use client",
-                    "use server",
-                ]
+    /// The code front end's search automata, built once per catalog.
+    pub fn code_anchors(&self) -> &CodeAnchors {
+        self.code_anchors.get_or_init(|| {
+            // env access, logging, auth headers, directives, URLs, key prefixes, SDK names:
+            // every shape the code front end reads starts at or near one of these
+            let mut words: Vec<String> = [
+                "env",
+                "log",
+                "LOG",
+                "print",
+                "console",
+                "authorization",
+                "Authorization",
+                "AUTHORIZATION",
+                "api-key",
+                "Api-Key",
+                "API-Key",
+                "API-KEY",
+                "use client",
+                "use server",
+                "://",
+                "sk-",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            let prefixes = self.key_prefixes();
+            words.extend(prefixes.iter().cloned());
+            words.extend(self.sdks.iter().flat_map(|s| s.names.iter().cloned()));
+            // a word that contains another is found through it (`ChatOpenAI` through `OpenAI`):
+            // fewer, case-sensitive patterns keep the search on its SIMD path
+            words.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+            words.dedup();
+            let mut minimal: Vec<String> = Vec::new();
+            for w in words {
+                if !minimal.iter().any(|m| w.contains(m.as_str())) {
+                    minimal.push(w);
+                }
+            }
+            // formats with no literal prefix that need no name for context (Zhipu's
+            // `id.secret`): found by their own regex, unanchored
+            let prefixless: Vec<String> = self
+                .formats
                 .iter()
-                .map(|s| s.to_string())
+                .map(|id| self.format(*id))
+                .filter(|f| f.prefix.is_none() && !f.needs_context && !f.regex.contains("sk-"))
+                .map(|f| {
+                    format!(
+                        "(?:{})",
+                        f.regex.trim_start_matches('^').trim_end_matches('$')
+                    )
+                })
                 .collect();
-                words.extend(self.key_prefixes());
-                words.extend(self.sdks.iter().flat_map(|s| s.names.iter().cloned()));
-                aho_corasick::AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .build(words)
-                    .expect("internal error: source words")
-            })
-            .is_match(text)
+            CodeAnchors {
+                words: aho_corasick::AhoCorasick::new(minimal)
+                    .expect("internal error: code anchor words"),
+                prefixes: aho_corasick::AhoCorasick::new(&prefixes)
+                    .expect("internal error: key prefixes"),
+                prefixless: (!prefixless.is_empty())
+                    .then(|| Regex::new(&prefixless.join("|")).ok())
+                    .flatten(),
+            }
+        })
     }
 
     /// Every distinct literal prefix of the key formats (for the aho-corasick prefilter).

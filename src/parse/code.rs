@@ -139,6 +139,12 @@ pub struct CodeFacts {
 }
 
 pub fn parse(path: &str, text: &str, catalog: &Catalog) -> FileFacts {
+    parse_with(path, text, catalog, true)
+}
+
+/// [`parse`]; with `windowed` false every byte is tokenized (the reference the windowed path is
+/// tested against: both must find the same facts).
+pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> FileFacts {
     let Some(lang) = lang_of(path) else {
         return FileFacts::default();
     };
@@ -159,14 +165,32 @@ pub fn parse(path: &str, text: &str, catalog: &Catalog) -> FileFacts {
         facts.outline = Outline::Code(code);
         return facts;
     }
-    if !catalog.source_has_words(text) {
-        facts.outline = Outline::Code(code);
-        return facts;
-    }
-    let toks = if lang == Lang::Js {
-        lex::js(text)
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let bundle_config = name.starts_with("next.config.")
+        || name.starts_with("vite.config.")
+        || name.starts_with("vitest.config.");
+    // bundler configs are read whole; any other file only around its anchors
+    let windows = if bundle_config || !windowed {
+        None
     } else {
-        lex::python(text)
+        let w = windows(text, catalog);
+        if w.is_empty() {
+            if lang == Lang::Py && memchr::memmem::find(text.as_bytes(), b"BaseSettings").is_some()
+            {
+                code.env_reads = settings_fields(text);
+                code.env_reads
+                    .iter_mut()
+                    .for_each(|r| r.line = line_of(text, r.span));
+            }
+            facts.outline = Outline::Code(code);
+            return facts;
+        }
+        Some(w)
+    };
+    let toks = if lang == Lang::Js {
+        lex::js_in(text, windows.as_deref())
+    } else {
+        lex::python_in(text, windows.as_deref())
     };
     let a = Analyzer {
         src: text,
@@ -177,18 +201,14 @@ pub fn parse(path: &str, text: &str, catalog: &Catalog) -> FileFacts {
     code.directive = a.directive();
     let aliases = a.aliases();
     code.env_reads = a.env_reads();
-    if lang == Lang::Py {
+    if lang == Lang::Py && memchr::memmem::find(text.as_bytes(), b"BaseSettings").is_some() {
         code.env_reads.extend(settings_fields(text));
     }
     code.sdk_calls = a.sdk_calls(&aliases);
     // passes whose shapes need a word the file does not contain are skipped (one memchr-speed
     // scan of the text instead of a walk over every token)
-    if text.contains("log") || text.contains("LOG") || text.contains("print") {
-        code.logs = a.logs(&aliases);
-    }
-    if HEADER_WORDS.is_match(text) {
-        code.headers = a.headers(&aliases);
-    }
+    code.logs = a.logs(&aliases);
+    code.headers = a.headers(&aliases);
     for t in &toks {
         let Some(v) = t.str_value() else { continue };
         if v.contains("://") {
@@ -212,11 +232,7 @@ pub fn parse(path: &str, text: &str, catalog: &Catalog) -> FileFacts {
             });
         }
     }
-    let name = path.rsplit('/').next().unwrap_or(path);
-    if name.starts_with("next.config.")
-        || name.starts_with("vite.config.")
-        || name.starts_with("vitest.config.")
-    {
+    if bundle_config {
         code.bundle_leaks = a.bundle_leaks(name.starts_with("next."), &aliases);
     }
     if !code.env_reads.is_empty() {
@@ -316,13 +332,6 @@ const LOG_METHODS: &[&str] = &[
     "exception",
     "fatal",
 ];
-static HEADER_WORDS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-    aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(["authorization", "api-key"])
-        .expect("internal error: header words")
-});
-
 const LOGGERS: &[&str] = &[
     "console", "logging", "logger", "log", "LOGGER", "_logger", "_log", "LOG",
 ];
@@ -467,6 +476,8 @@ impl<'a> Analyzer<'a> {
                 while j > 0 {
                     j -= 1;
                     match &self.t[j].kind {
+                        // no pattern holds a `;` (and windows are joined by one)
+                        Tok::Punct(b';') => break,
                         Tok::Punct(b'}') => depth += 1,
                         Tok::Punct(b'{') if depth == 0 => break,
                         Tok::Punct(b'{') => depth -= 1,
@@ -1048,13 +1059,103 @@ fn settings_fields(text: &str) -> Vec<EnvRead> {
     out
 }
 
+/// A window grows over neighbouring lines that continue the anchor's statement, at most this
+/// many bytes each way (brackets opened inside it keep it open longer: see `lex::Sink`).
+const WINDOW_REACH: usize = 512;
+
+/// Does a line ending in `tail` run on into the next one?
+fn runs_on(tail: &[u8]) -> bool {
+    matches!(
+        tail.last(),
+        Some(b'{' | b'(' | b'[' | b',' | b'=' | b':' | b'?' | b'|' | b'&' | b'+' | b'\\' | b'>')
+    )
+}
+
+/// Does a line starting with `head` continue the previous one?
+fn continues(head: &[u8]) -> bool {
+    matches!(
+        head.first(),
+        Some(b'}' | b')' | b']' | b'.' | b'?' | b':' | b'|' | b'&' | b'+' | b'=')
+    )
+}
+
+fn trim(line: &[u8]) -> &[u8] {
+    let s = line
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(line.len());
+    let e = line
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(s, |p| p + 1);
+    &line[s..e.max(s)]
+}
+
+/// The lines of `b` holding the statement around `s..e`: the anchor's own lines, grown while a
+/// neighbouring line runs on into them or continues them.
+fn statement_lines(b: &[u8], s: usize, e: usize) -> (usize, usize) {
+    let line_start = |at: usize| memchr::memrchr(b'\n', &b[..at]).map_or(0, |p| p + 1);
+    let line_end = |at: usize| memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |p| at + p + 1);
+    let mut from = line_start(s);
+    while from > 0 && s - from < WINDOW_REACH {
+        let prev = line_start(from - 1);
+        if runs_on(trim(&b[prev..from])) || continues(trim(&b[from..line_end(from)])) {
+            from = prev;
+        } else {
+            break;
+        }
+    }
+    let mut to = line_end(e.min(b.len()));
+    while to < b.len() && to - e < WINDOW_REACH {
+        let last = line_start(to - 1);
+        let next_end = line_end(to);
+        if runs_on(trim(&b[last..to])) || continues(trim(&b[to..next_end])) {
+            to = next_end;
+        } else {
+            break;
+        }
+    }
+    (from, to)
+}
+
+pub fn windows(text: &str, catalog: &Catalog) -> Vec<(usize, usize)> {
+    let anchors = catalog.code_anchors();
+    let b = text.as_bytes();
+    let mut hits: Vec<(usize, usize)> = anchors
+        .words
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    if let Some(re) = &anchors.prefixless {
+        let before = hits.len();
+        hits.extend(re.find_iter(text).map(|m| (m.start(), m.end())));
+        if hits.len() > before {
+            hits.sort_unstable();
+        }
+    }
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in hits {
+        if out.last().is_some_and(|last| e <= last.1) {
+            continue;
+        }
+        let (from, to) = statement_lines(b, s, e);
+        match out.last_mut() {
+            Some(last) if from <= last.1 => last.1 = last.1.max(to),
+            _ => out.push((from, to)),
+        }
+    }
+    out
+}
+
+fn line_of(text: &str, span: Span) -> u32 {
+    let to = (span.start as usize).min(text.len());
+    memchr::memchr_iter(b'\n', &text.as_bytes()[..to]).count() as u32
+}
+
 /// Key literals in any other text source: prefix-anchored formats only, found with one
 /// aho-corasick pass over the catalog's prefixes before any regex runs.
 fn scan_literals(text: &str, catalog: &Catalog) -> Vec<KeyLiteral> {
-    let prefixes = catalog.key_prefixes();
-    let Ok(ac) = aho_corasick::AhoCorasick::new(&prefixes) else {
-        return Vec::new();
-    };
+    let ac = &catalog.code_anchors().prefixes;
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut last_end = 0;
