@@ -429,7 +429,10 @@ impl Catalog {
                 })
                 .collect();
             CodeAnchors {
-                words: aho_corasick::AhoCorasick::new(minimal)
+                // leftmost-first lets the search use its packed (SIMD) searcher
+                words: aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                    .build(minimal)
                     .expect("internal error: code anchor words"),
                 prefixes: aho_corasick::AhoCorasick::new(&prefixes)
                     .expect("internal error: key prefixes"),

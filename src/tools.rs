@@ -133,9 +133,14 @@ impl Tools {
 
     /// The tool whose `files` patterns match this path, if any.
     pub fn for_path(&self, rel_path: &str) -> Option<usize> {
-        self.tools
-            .iter()
-            .position(|t| t.files.iter().any(|p| path_matches(p, rel_path)))
+        // the file name against each pattern's last segment first: most paths stop there
+        let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
+        self.tools.iter().position(|t| {
+            t.files.iter().any(|p| {
+                let last = p.rsplit('/').next().unwrap_or(p);
+                match_seg(last.as_bytes(), name.as_bytes()) && path_matches(p, rel_path)
+            })
+        })
     }
 
     /// A folder that holds some tool's settings (`.vscode`, `.continue`), by name.

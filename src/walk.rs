@@ -332,7 +332,8 @@ pub struct GitignoreChain {
     /// the root as the walker sees it (maybe relative) and canonical
     given: PathBuf,
     root: PathBuf,
-    cache: RwLock<HashMap<PathBuf, Option<Arc<Gitignore>>>>,
+    /// folder → the matchers that have a say in it, nearest first
+    chains: RwLock<HashMap<PathBuf, Arc<[Arc<Gitignore>]>>>,
 }
 
 impl GitignoreChain {
@@ -340,19 +341,12 @@ impl GitignoreChain {
         GitignoreChain {
             given,
             root,
-            cache: RwLock::new(HashMap::new()),
+            chains: RwLock::new(HashMap::new()),
         }
     }
 
-    fn matcher(&self, dir: &Path) -> Option<Arc<Gitignore>> {
-        if let Some(m) = self
-            .cache
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(dir)
-        {
-            return m.clone();
-        }
+    /// The `.gitignore` (and `.git/info/exclude`) of one folder, if it has any.
+    fn own_matcher(dir: &Path) -> Option<Arc<Gitignore>> {
         let mut b = GitignoreBuilder::new(dir);
         let mut any = false;
         for f in [dir.join(".gitignore"), dir.join(".git/info/exclude")] {
@@ -362,36 +356,53 @@ impl GitignoreChain {
                 any = true;
             }
         }
-        let m = if any {
+        if any {
             b.build().ok().map(Arc::new)
         } else {
             None
+        }
+    }
+
+    /// The matchers of `dir` and every folder above it up to the root, nearest first; one
+    /// lookup per path once the folder has been seen.
+    fn chain(&self, dir: &Path) -> Arc<[Arc<Gitignore>]> {
+        if let Some(c) = self
+            .chains
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(dir)
+        {
+            return Arc::clone(c);
+        }
+        let parent = match dir.parent() {
+            Some(p) if dir != self.root && p.starts_with(&self.root) => self.chain(p),
+            _ => Arc::from(Vec::new()),
         };
-        self.cache
+        let chain: Arc<[Arc<Gitignore>]> = match Self::own_matcher(dir) {
+            Some(m) => std::iter::once(m).chain(parent.iter().cloned()).collect(),
+            None => parent,
+        };
+        self.chains
             .write()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(dir.to_path_buf(), m.clone());
-        m
+            .insert(dir.to_path_buf(), Arc::clone(&chain));
+        chain
     }
 
     /// Is `path` (as walked) excluded by the nearest `.gitignore` that has a say?
     pub fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
         let path = canon_under(&self.root, &self.given, path);
-        let mut dir = path.parent();
-        while let Some(d) = dir {
-            if !d.starts_with(&self.root) {
-                break;
+        let Some(dir) = path.parent().filter(|d| d.starts_with(&self.root)) else {
+            return false;
+        };
+        for m in self.chain(dir).iter() {
+            let hit = m.matched_path_or_any_parents(&path, is_dir);
+            if hit.is_ignore() {
+                return true;
             }
-            if let Some(m) = self.matcher(d) {
-                let hit = m.matched_path_or_any_parents(&path, is_dir);
-                if hit.is_ignore() {
-                    return true;
-                }
-                if hit.is_whitelist() {
-                    return false;
-                }
+            if hit.is_whitelist() {
+                return false;
             }
-            dir = d.parent();
         }
         false
     }

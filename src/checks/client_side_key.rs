@@ -48,8 +48,14 @@ impl Check for ClientSideKey {
         if code.lang != crate::parse::code::Lang::Js {
             return;
         }
-        let rt = runtime(cx.index, f);
         for r in &code.env_reads {
+            // only browser-exposed names matter here: a cheap prefix test before the name is judged
+            let public = cx.catalog.public_prefixes.iter().any(|p| {
+                r.name.len() > p.prefix.len() && r.name.as_bytes()[..p.prefix.len()].eq_ignore_ascii_case(p.prefix.as_bytes())
+            });
+            if !public {
+                continue;
+            }
             let info = roles::name_info(cx.catalog, &r.name);
             let Some(prefix) = &info.public_prefix else { continue };
             let assign_info = roles::AssignInfo { name: info.clone(), key: None, url: None, host: None };
@@ -61,6 +67,10 @@ impl Check for ClientSideKey {
                     .evidence(format!("read|{}", r.name)),
             );
         }
+        if code.sdk_calls.is_empty() && code.key_literals.is_empty() {
+            return;
+        }
+        let rt = runtime(cx.index, f);
         for call in &code.sdk_calls {
             let sdk = &cx.catalog.sdks[call.sdk];
             let key = call.arg(&sdk.key_params);

@@ -137,15 +137,16 @@ pub fn by_id(id: &str) -> Option<&'static dyn Check> {
 }
 
 /// Runs every enabled check over the index.
-pub fn run_all(cx: &Cx, enabled: &dyn Fn(&Meta) -> bool) -> Vec<Finding> {
-    let mut out = Vec::new();
+pub fn run_all(cx: &Cx, enabled: &(dyn Fn(&Meta) -> bool + Sync)) -> Vec<Finding> {
     let views: Vec<ScopeView> = cx
         .index
         .scopes
         .iter()
         .map(|s| ScopeView::new(cx.index, s))
         .collect();
-    for check in ALL.iter().filter(|c| enabled(c.meta())) {
+    let checks: Vec<&dyn Check> = ALL.iter().copied().filter(|c| enabled(c.meta())).collect();
+    let run = |check: &dyn Check| {
+        let mut out = Vec::new();
         for file in 0..cx.index.files.len() {
             check.check_file(cx, file, &mut out);
         }
@@ -153,8 +154,38 @@ pub fn run_all(cx: &Cx, enabled: &dyn Fn(&Meta) -> bool) -> Vec<Finding> {
             check.check_scope(cx, view, &mut out);
         }
         check.check_project(cx, &mut out);
+        out
+    };
+    // checks are independent readers of the index: workers take the next one until none is
+    // left; results are put back in registry order, so the output never depends on timing
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(checks.len());
+    if workers <= 1 || cx.index.files.len() < 64 {
+        return checks.iter().flat_map(|c| run(*c)).collect();
     }
-    out
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, Vec<Finding>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(check) = checks.get(i) else { break };
+                        mine.push((i, run(*check)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().flat_map(|(_, f)| f).collect()
 }
 
 /// Shared helpers for check implementations.

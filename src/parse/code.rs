@@ -244,7 +244,7 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
         for i in order {
             let to = (code.env_reads[i].span.start as usize).min(b.len());
             if to > at {
-                line += b[at..to].iter().filter(|&&c| c == b'\n').count() as u32;
+                line += memchr::memchr_iter(b'\n', &b[at..to]).count() as u32;
                 at = to;
             }
             code.env_reads[i].line = line;
