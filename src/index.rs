@@ -150,7 +150,10 @@ impl ProjectIndex {
 /// Would a file of this kind with these facts have nothing for a snippet unless a finding
 /// points at it? (See [`IndexedFile::release`].)
 pub fn releasable(kind: &FileKind, facts: &FileFacts, text: &str) -> bool {
-    if *kind != FileKind::Source || !facts.parse_issues.is_empty() || text.contains("keylint:") {
+    if *kind != FileKind::Source
+        || !facts.parse_issues.is_empty()
+        || memchr::memmem::find(text.as_bytes(), b"keylint:").is_some()
+    {
         return false;
     }
     facts.code().is_some_and(|c| {

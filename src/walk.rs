@@ -154,6 +154,8 @@ pub fn walk(
             result,
             local: WalkResult::default(),
         };
+        // one read buffer per worker: no allocation (and no fresh pages) per file
+        let mut buf: Vec<u8> = Vec::new();
         Box::new(move |entry| {
             let local = &mut local.local;
             let entry = match entry {
@@ -170,7 +172,8 @@ pub fn walk(
             let Some(ft) = entry.file_type() else {
                 return WalkState::Continue;
             };
-            if ft.is_dir() {
+            // sockets, FIFOs and devices are never opened (a FIFO would block the run)
+            if ft.is_dir() || !(ft.is_file() || ft.is_symlink()) {
                 return WalkState::Continue;
             }
             let rel = rel_path(root, entry.path(), prefix);
@@ -192,14 +195,17 @@ pub fn walk(
                 }
             }
             let committed = !chain.is_ignored(entry.path(), false);
-            match read(&path, opts.max_file_size) {
+            if buf.capacity() > (8 << 20) {
+                buf = Vec::new();
+            }
+            match read(&path, opts.max_file_size, &mut buf) {
                 Ok(text) => {
-                    let facts = parse_guarded(&kind, &rel, &text, catalog);
+                    let facts = parse_guarded(&kind, &rel, text, catalog);
                     // a file with nothing to quote keeps no text (re-read if a finding needs it)
-                    let source = if index::releasable(&kind, &facts, &text) {
+                    let source = if index::releasable(&kind, &facts, text) {
                         SourceFile::released(rel, text.len())
                     } else {
-                        SourceFile::new(rel, text)
+                        SourceFile::new(rel, text.to_string())
                     };
                     local.files.push({
                         let mut f = index::index_file(catalog, source, kind, facts, committed);
@@ -300,29 +306,36 @@ pub fn rel_path(root: &Path, path: &Path, prefix: &str) -> String {
     s
 }
 
-fn read(path: &Path, cap: u64) -> Result<String, (SkipReason, Option<String>)> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| (SkipReason::Unreadable, Some(e.to_string())))?;
-    if meta.len() > cap {
+/// Reads a file into `buf` (cleared first) and returns it as text, or why it is skipped.
+fn read<'b>(
+    path: &Path,
+    cap: u64,
+    buf: &'b mut Vec<u8>,
+) -> Result<&'b str, (SkipReason, Option<String>)> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| (SkipReason::Unreadable, Some(e.to_string()));
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    if len > cap {
         return Err((
             SkipReason::TooLarge,
-            Some(format!("{} bytes, cap {cap}", meta.len())),
+            Some(format!("{len} bytes, cap {cap}")),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| (SkipReason::Unreadable, Some(e.to_string())))?;
-    if bytes.len() as u64 > cap {
+    buf.clear();
+    buf.reserve(len as usize);
+    // one byte over the cap tells a file that grew since `metadata`
+    file.take(cap + 1).read_to_end(buf).map_err(unreadable)?;
+    if buf.len() as u64 > cap {
         return Err((SkipReason::TooLarge, None));
     }
-    if bytes[..bytes.len().min(8192)].contains(&0) {
+    if buf[..buf.len().min(8192)].contains(&0) {
         return Err((SkipReason::Binary, None));
     }
-    String::from_utf8(bytes).map_err(|e| {
+    std::str::from_utf8(buf).map_err(|e| {
         (
             SkipReason::NotUtf8,
-            Some(format!(
-                "invalid byte at offset {}",
-                e.utf8_error().valid_up_to()
-            )),
+            Some(format!("invalid byte at offset {}", e.valid_up_to())),
         )
     })
 }

@@ -175,3 +175,18 @@ fn unreadable_folder_is_a_note_not_a_failure() {
     check(d, &key, 1, want);
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
 }
+
+#[test]
+fn a_fifo_named_like_an_env_file_is_never_opened() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = planted(dir.path());
+    let made = Command::new("mkfifo")
+        .arg(dir.path().join(".env.local"))
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        return; // no mkfifo on this machine
+    }
+    // opening the FIFO would block forever; the run must finish and still judge `.env`
+    check(dir.path(), &key, 1, &["key-endpoint-mismatch"]);
+}
