@@ -107,7 +107,7 @@ pub struct FileFacts {
 pub enum Outline {
     #[default]
     None,
-    Workflow(crate::parse::workflow::Workflow),
+    Workflow(Box<crate::parse::workflow::Workflow>),
     Dockerfile(crate::parse::dockerfile::Dockerfile),
     Compose(crate::parse::compose::Compose),
     DockerIgnore(crate::parse::dockerignore::DockerIgnore),
@@ -118,9 +118,9 @@ pub enum Outline {
         deps: Vec<String>,
         env_files: Vec<EnvFileRef>,
     },
-    Code(crate::parse::code::CodeFacts),
+    Code(Box<crate::parse::code::CodeFacts>),
     /// editor / coding-agent settings: references, literal secrets
-    Settings(crate::parse::settings::SettingsFacts),
+    Settings(Box<crate::parse::settings::SettingsFacts>),
 }
 
 /// A tool that reads an env file, and how it treats quotes.

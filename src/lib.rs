@@ -137,7 +137,12 @@ pub fn lint_with(paths: &[PathBuf], config: &Config, o: &LintOptions) -> Result<
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        files.extend(r.files);
+        // one root (the usual case): the walk's vector is moved, not copied
+        if files.is_empty() {
+            files = r.files;
+        } else {
+            files.extend(r.files);
+        }
         skipped.extend(r.skipped);
     }
     Ok(analyze(files, skipped, config, o, &catalog))

@@ -162,7 +162,7 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
     };
     if lang == Lang::Other {
         code.key_literals = scan_literals(text, catalog);
-        facts.outline = Outline::Code(code);
+        facts.outline = Outline::Code(Box::new(code));
         return facts;
     }
     let name = path.rsplit('/').next().unwrap_or(path);
@@ -182,7 +182,7 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
                     .iter_mut()
                     .for_each(|r| r.line = line_of(text, r.span));
             }
-            facts.outline = Outline::Code(code);
+            facts.outline = Outline::Code(Box::new(code));
             return facts;
         }
         Some(w)
@@ -251,7 +251,15 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
         }
     }
     sdk_scopes(&code, catalog, &mut facts);
-    facts.outline = Outline::Code(code);
+    // kept for the whole run, for every source file of a monorepo: no spare capacity
+    code.env_reads.shrink_to_fit();
+    code.sdk_calls.shrink_to_fit();
+    code.logs.shrink_to_fit();
+    code.headers.shrink_to_fit();
+    code.key_literals.shrink_to_fit();
+    code.hosts.shrink_to_fit();
+    facts.assignments.shrink_to_fit();
+    facts.outline = Outline::Code(Box::new(code));
     facts
 }
 
@@ -1198,7 +1206,7 @@ mod tests {
         let c = Catalog::builtin().expect("catalog");
         let f = parse(path, text, &c);
         let cf = match &f.outline {
-            Outline::Code(cf) => cf.clone(),
+            Outline::Code(cf) => (**cf).clone(),
             _ => panic!("code outline"),
         };
         (f, cf)

@@ -107,7 +107,7 @@ pub fn parse(path: &str, text: &str, catalog: &Catalog) -> FileFacts {
     ex.header_blocks(&root);
     ex.entries(&root);
     walk_secrets(text, catalog, &root, "", &mut s.secrets);
-    facts.outline = Outline::Settings(s);
+    facts.outline = Outline::Settings(Box::new(s));
     facts
 }
 
@@ -742,7 +742,7 @@ mod tests {
         let c = Catalog::builtin().expect("catalog");
         let f = parse(path, text, &c);
         let s = match &f.outline {
-            Outline::Settings(s) => s.clone(),
+            Outline::Settings(s) => (**s).clone(),
             _ => panic!("not settings: {:?}", f.parse_issues),
         };
         (f, s)

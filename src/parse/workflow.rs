@@ -164,7 +164,7 @@ pub fn parse(text: &str, is_action: bool) -> FileFacts {
     };
     b.outline(&root);
     let mut facts = b.facts;
-    facts.outline = crate::facts::Outline::Workflow(b.wf);
+    facts.outline = crate::facts::Outline::Workflow(Box::new(b.wf));
     facts
 }
 
