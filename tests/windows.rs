@@ -60,35 +60,48 @@ fn visit(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-#[test]
-fn windowed_equals_full_on_every_shipped_source_file() {
-    let catalog = Catalog::builtin().expect("catalog");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+/// Compares windowed and full facts on every source file below `dirs` of `root` (with
+/// `placeholders`, `@@KEY:…@@` swapped for synthetic keys): (files compared, differences).
+fn compare_tree(root: &Path, dirs: &[&str], placeholders: bool) -> (usize, Vec<String>) {
     let mut files = Vec::new();
-    for d in ["tests/fixtures", "tests/corpus", "examples", "fuzz/seeds"] {
+    for d in dirs {
         visit(&root.join(d), &mut files);
     }
     files.sort();
-    let mut checked = 0;
-    let mut failures = Vec::new();
+    let (mut checked, mut failures) = (0, Vec::new());
     for f in files {
         let rel = f
             .strip_prefix(root)
             .unwrap_or(&f)
             .to_string_lossy()
             .into_owned();
-        if lang_of(&rel).is_none() {
+        if rel.contains("node_modules/") || lang_of(&rel).is_none() {
             continue;
         }
         let Ok(text) = std::fs::read_to_string(&f) else {
             continue;
         };
-        let text = common::substitute(&catalog, &text, &mut Vec::new());
+        let text = if placeholders {
+            common::substitute(catalog(), &text, &mut Vec::new())
+        } else {
+            text
+        };
         checked += 1;
-        if let Err(e) = same_facts(&catalog, &rel, &text) {
+        if let Err(e) = same_facts(catalog(), &rel, &text) {
             failures.push(e);
         }
     }
+    (checked, failures)
+}
+
+#[test]
+fn windowed_equals_full_on_every_shipped_source_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (checked, failures) = compare_tree(
+        root,
+        &["tests/fixtures", "tests/corpus", "examples", "fuzz/seeds"],
+        true,
+    );
     assert!(checked >= 20, "source files went missing: {checked}");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
@@ -189,27 +202,7 @@ fn windowed_equals_full_on_a_checkout() {
     let Some(dir) = std::env::var_os("KEYLINT_WINDOWS_DIR") else {
         return;
     };
-    let root = Path::new(&dir);
-    let mut files = Vec::new();
-    visit(root, &mut files);
-    let (mut checked, mut failures) = (0, Vec::new());
-    for f in files {
-        let rel = f
-            .strip_prefix(root)
-            .unwrap_or(&f)
-            .to_string_lossy()
-            .into_owned();
-        if rel.contains("node_modules/") || lang_of(&rel).is_none() {
-            continue;
-        }
-        let Ok(text) = std::fs::read_to_string(&f) else {
-            continue;
-        };
-        checked += 1;
-        if let Err(e) = same_facts(catalog(), &rel, &text) {
-            failures.push(e);
-        }
-    }
+    let (checked, failures) = compare_tree(Path::new(&dir), &["."], false);
     assert!(
         failures.is_empty(),
         "{} of {checked} source files differ:\n{}",
