@@ -11,16 +11,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn planted(dir: &Path) -> String {
-    let catalog = keylint::catalog::Catalog::builtin().expect("catalog");
-    let mut keys = Vec::new();
-    let env = common::substitute(
-        &catalog,
-        "OPENAI_API_KEY=@@KEY:openrouter@@\nOPENAI_BASE_URL=https://api.openai.com/v1\n",
-        &mut keys,
-    );
-    std::fs::write(dir.join(".env"), env).expect("write");
-    std::fs::write(dir.join(".gitignore"), ".env\n").expect("write");
-    keys.remove(0)
+    common::plant_mismatch(dir)
 }
 
 /// (exit status, stdout + stderr, wall time); every run uses --verbose so skips are listed.

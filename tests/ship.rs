@@ -107,16 +107,8 @@ fn sarif_on_the_shared_corpus_validates() {
 
 fn mismatch_repo() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("tmp");
-    let catalog = keylint::catalog::Catalog::builtin().expect("catalog");
-    let mut keys = Vec::new();
-    let env = common::substitute(
-        &catalog,
-        "OPENAI_API_KEY=@@KEY:openrouter@@\nOPENAI_BASE_URL=https://api.openai.com/v1\n",
-        &mut keys,
-    );
-    std::fs::write(dir.path().join(".env"), env).expect("write");
-    std::fs::write(dir.path().join(".gitignore"), ".env\n").expect("write");
-    (dir, keys.remove(0))
+    let key = common::plant_mismatch(dir.path());
+    (dir, key)
 }
 
 #[test]

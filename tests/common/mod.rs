@@ -91,6 +91,21 @@ fn copy(catalog: &Catalog, from: &Path, to: &Path, keys: &mut Vec<String>) {
     }
 }
 
+/// Writes a gitignored `.env` that sends an OpenRouter key to the OpenAI endpoint into `dir`;
+/// returns the synthetic key (for no-leak assertions).
+pub fn plant_mismatch(dir: &Path) -> String {
+    let catalog = Catalog::builtin().expect("catalog");
+    let mut keys = Vec::new();
+    let env = substitute(
+        &catalog,
+        "OPENAI_API_KEY=@@KEY:openrouter@@\nOPENAI_BASE_URL=https://api.openai.com/v1\n",
+        &mut keys,
+    );
+    std::fs::write(dir.join(".env"), env).expect("write");
+    std::fs::write(dir.join(".gitignore"), ".env\n").expect("write");
+    keys.remove(0)
+}
+
 pub fn lint(dir: &Path) -> keylint::Report {
     keylint::lint(&[dir.to_path_buf()], &keylint::config::Config::default(), 2).expect("lint runs")
 }
