@@ -28,6 +28,7 @@ pub mod explain;
 pub mod facts;
 pub mod finding;
 pub mod fix;
+pub mod harness;
 pub mod index;
 pub mod parse;
 pub mod redact;

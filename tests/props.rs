@@ -4,7 +4,6 @@
 
 mod common;
 
-use keylint::classify::FileKind;
 use keylint::facts::FileFacts;
 use proptest::prelude::*;
 
@@ -48,43 +47,11 @@ fn structured() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
 }
 
-fn spans_ok(text: &str, f: &FileFacts) -> Result<(), TestCaseError> {
-    for a in &f.assignments {
-        for s in [a.name_span, a.value_span, a.stmt_span] {
-            prop_assert!(
-                text.get(s.range()).is_some(),
-                "span {:?} outside/misaligned",
-                s
-            );
-        }
-    }
-    for p in &f.parse_issues {
-        prop_assert!(text.get(p.span.range()).is_some());
-    }
-    for e in &f.exprs {
-        prop_assert!(text.get(e.span.range()).is_some());
-    }
-    Ok(())
-}
+use keylint::harness::FRONT_ENDS as KINDS;
 
-const KINDS: &[(FileKind, &str)] = &[
-    (
-        FileKind::Dotenv(keylint::classify::DotenvRole::Base),
-        ".env",
-    ),
-    (FileKind::Workflow, ".github/workflows/ci.yml"),
-    (FileKind::Compose, "compose.yaml"),
-    (FileKind::Dockerfile, "Dockerfile"),
-    (FileKind::DockerIgnore, ".dockerignore"),
-    (FileKind::Script, "run.sh"),
-    (FileKind::PackageJson, "package.json"),
-    (FileKind::Source, "src/app.ts"),
-    (FileKind::Source, "app/main.py"),
-    (FileKind::Source, "cmd/main.go"),
-    (FileKind::Settings, ".vscode/mcp.json"),
-    (FileKind::Settings, ".codex/config.toml"),
-    (FileKind::Settings, ".continue/config.yaml"),
-];
+fn spans_ok(text: &str, f: &FileFacts) -> Result<(), TestCaseError> {
+    keylint::harness::spans_ok(text, f).map_err(TestCaseError::fail)
+}
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]

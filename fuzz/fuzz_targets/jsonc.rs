@@ -1,0 +1,5 @@
+//! The JSONC front ends: package.json and editor settings (first byte picks one).
+//! The body lives in `keylint::harness`, shared with the seed replay in `tests/fuzz_seeds.rs`.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| keylint::harness::run("jsonc", data));

@@ -1,0 +1,5 @@
+//! The GitHub Actions workflow front end (span-aware YAML) on arbitrary text.
+//! The body lives in `keylint::harness`, shared with the seed replay in `tests/fuzz_seeds.rs`.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| keylint::harness::run("workflow", data));
