@@ -70,23 +70,28 @@ static PREFIX_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
 
 /// Spans of key-shaped tokens anywhere in `text`: a known prefix plus 12 or more key
 /// characters. The safety net under every snippet, whatever the front end understood.
+///
+/// A prefix glued to the word before it (`namesk-or-v1-…`, found by fuzzing) is still a key
+/// when what follows looks random (holds a digit); `task-manager-settings` is not.
 pub fn key_shaped_spans(text: &str) -> Vec<Span> {
     let b = text.as_bytes();
     let is_key = |c: u8| c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
     let mut out = Vec::new();
     let mut last = 0;
     for m in PREFIX_FINDER.find_iter(text) {
-        if m.start() < last || (m.start() > 0 && is_key(b[m.start() - 1])) {
+        if m.start() < last {
             continue;
         }
         let mut e = m.end();
         while e < b.len() && is_key(b[e]) {
             e += 1;
         }
-        if e - m.end() >= 12 {
+        let tail = &b[m.end()..e];
+        let glued = m.start() > 0 && is_key(b[m.start() - 1]);
+        if tail.len() >= 12 && (!glued || tail.iter().any(u8::is_ascii_digit)) {
             out.push(Span::new(m.start(), e));
+            last = e;
         }
-        last = e;
     }
     out
 }
@@ -210,5 +215,19 @@ mod tests {
         assert_eq!(m.map(28, true), 2 + "ab…(26 chars)".len());
         let b = text.find("B=").expect("B");
         assert_eq!(&masked[m.map(b, false)..m.map(b + 3, true)], "B=1");
+    }
+
+    #[test]
+    fn key_shaped_spans_catch_glued_keys_but_not_words() {
+        let key = format!("sk-or-v1-{}", "3f".repeat(32));
+        let text = format!("ARG X_name{key}full and task-manager-settings-page");
+        let spans = key_shaped_spans(&text);
+        assert_eq!(spans.len(), 1, "{spans:?}");
+        let masked = Masker::new(&text, spans).apply(&text);
+        assert!(!masked.contains(&key[12..]), "{masked}");
+        assert!(masked.contains("task-manager-settings-page"));
+        // an already redacted form is left as it is
+        let shown = redact(&format!("sk-ant-api03-{}", "wE".repeat(50)));
+        assert!(key_shaped_spans(&shown).is_empty(), "{shown}");
     }
 }
