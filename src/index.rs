@@ -22,8 +22,35 @@ pub struct IndexedFile {
     pub info: Vec<AssignInfo>,
     /// Not excluded by any `.gitignore`: it is (or will be) committed.
     pub committed: bool,
-    /// Where it was read from (for `--fix`).
-    pub disk_path: Option<std::path::PathBuf>,
+    /// Where it was read from (for `--fix` and re-reading released text); `None` for
+    /// in-memory files.
+    pub disk: Option<std::sync::Arc<Disk>>,
+}
+
+/// Where files of one walk live on disk, shared by all of them (a path per file would cost a
+/// hundred bytes each in a large monorepo).
+#[derive(Debug)]
+pub enum Disk {
+    /// `dir` joined with the relative path after the first `prefix_len` bytes (the multi-root
+    /// prefix)
+    Under {
+        dir: std::path::PathBuf,
+        prefix_len: usize,
+    },
+    /// a symlink resolved inside the root: its target
+    At(std::path::PathBuf),
+}
+
+impl IndexedFile {
+    /// The file's path on disk, if it was read from one.
+    pub fn disk_path(&self) -> Option<std::path::PathBuf> {
+        match self.disk.as_deref()? {
+            Disk::Under { dir, prefix_len } => {
+                Some(dir.join(self.source.rel_path.get(*prefix_len..)?))
+            }
+            Disk::At(p) => Some(p.clone()),
+        }
+    }
 }
 
 impl IndexedFile {
@@ -31,7 +58,7 @@ impl IndexedFile {
     /// keep their text in memory: a large monorepo has hundreds of thousands of them. Files a
     /// finding points at are re-read before rendering ([`ProjectIndex::restore`]).
     pub fn release(&mut self) {
-        if self.disk_path.is_some() && releasable(&self.kind, &self.facts, &self.source.text) {
+        if self.disk.is_some() && releasable(&self.kind, &self.facts, &self.source.text) {
             self.source.drop_text();
         }
     }
@@ -128,18 +155,14 @@ impl ProjectIndex {
             if !f.source.is_dropped() {
                 continue;
             }
-            if let Some(text) = f
-                .disk_path
-                .as_ref()
-                .and_then(|p| std::fs::read_to_string(p).ok())
-            {
+            if let Some(text) = f.disk_path().and_then(|p| std::fs::read_to_string(p).ok()) {
                 f.source.restore(text);
             }
         }
     }
 
     pub fn abs_path(&self, file: usize) -> Option<std::path::PathBuf> {
-        self.files.get(file)?.disk_path.clone()
+        self.files.get(file)?.disk_path()
     }
 
     pub fn file(&self, r: ARef) -> &IndexedFile {
@@ -183,7 +206,7 @@ pub fn index_file(
         facts,
         info,
         committed,
-        disk_path: None,
+        disk: None,
     }
 }
 

@@ -66,7 +66,7 @@ impl SourceFile {
         SourceFile {
             rel_path,
             text: String::new(),
-            line_starts: vec![0],
+            line_starts: Vec::new(),
             dropped_len: len,
         }
     }
@@ -75,7 +75,16 @@ impl SourceFile {
     /// [`SourceFile::restore`] brings them back.
     pub fn drop_text(&mut self) {
         self.text = String::new();
-        self.line_starts = vec![0];
+        self.line_starts = Vec::new();
+    }
+
+    /// Where each line starts; a released file has no table and one line.
+    fn starts(&self) -> &[usize] {
+        if self.line_starts.is_empty() {
+            &[0]
+        } else {
+            &self.line_starts
+        }
     }
 
     pub fn is_dropped(&self) -> bool {
@@ -97,11 +106,12 @@ impl SourceFile {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line_idx = match self.line_starts.binary_search(&offset) {
+        let starts = self.starts();
+        let line_idx = match starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line_idx];
+        let start = starts[line_idx];
         let column = self.text[start..offset].chars().count() + 1;
         Position {
             line: line_idx + 1,
@@ -116,9 +126,9 @@ impl SourceFile {
     /// The span of the whole line that contains `offset`, without its line ending.
     pub fn line_span(&self, offset: usize) -> Span {
         let pos = self.position(offset);
-        let start = self.line_starts[pos.line - 1];
-        let end = self
-            .line_starts
+        let starts = self.starts();
+        let start = starts[pos.line - 1];
+        let end = starts
             .get(pos.line)
             .map_or(self.text.len(), |next| next - 1);
         let end = if end > start && self.text.as_bytes().get(end - 1) == Some(&b'\r') {

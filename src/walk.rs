@@ -119,6 +119,11 @@ pub fn walk(
     }
     let overrides = overrides.build()?;
     let result = Mutex::new(WalkResult::default());
+    // every regular file's disk path is `root` + its relative path: one shared record
+    let under_root = Arc::new(index::Disk::Under {
+        dir: root.to_path_buf(),
+        prefix_len: prefix.len(),
+    });
     let mut builder = WalkBuilder::new(root);
     builder
         .hidden(false)
@@ -150,12 +155,14 @@ pub fn walk(
         let result = &result;
         let chain = &*chain;
         let canon_root = &canon_root;
+        let under_root = &under_root;
         let mut local = Collector {
             result,
             local: WalkResult::default(),
         };
         // one read buffer per worker: no allocation (and no fresh pages) per file
         let mut buf: Vec<u8> = Vec::new();
+        let mut folder: FolderCache = None;
         Box::new(move |entry| {
             let local = &mut local.local;
             let entry = match entry {
@@ -194,7 +201,7 @@ pub fn walk(
                     }
                 }
             }
-            let committed = !chain.is_ignored(entry.path(), false);
+            let committed = !chain.is_ignored_cached(entry.path(), false, &mut folder);
             if buf.capacity() > (8 << 20) {
                 buf = Vec::new();
             }
@@ -209,7 +216,13 @@ pub fn walk(
                     };
                     local.files.push({
                         let mut f = index::index_file(catalog, source, kind, facts, committed);
-                        f.disk_path = Some(path.clone());
+                        // a symlink's target, or a name the relative path shows lossily,
+                        // is kept as it is
+                        f.disk = Some(if ft.is_symlink() || path.to_str().is_none() {
+                            Arc::new(index::Disk::At(path.clone()))
+                        } else {
+                            Arc::clone(under_root)
+                        });
                         f
                     });
                 }
@@ -345,9 +358,22 @@ pub struct GitignoreChain {
     /// the root as the walker sees it (maybe relative) and canonical
     given: PathBuf,
     root: PathBuf,
-    /// folder → the matchers that have a say in it, nearest first
-    chains: RwLock<HashMap<PathBuf, Arc<[Arc<Gitignore>]>>>,
+    /// folder → the matchers that have a say in it and whether it is itself excluded
+    chains: RwLock<HashMap<PathBuf, Arc<Folder>>>,
 }
+
+/// What the `.gitignore` files say about one folder.
+pub struct Folder {
+    path: PathBuf,
+    /// the matchers of this folder and every folder above it up to the root, nearest first
+    matchers: Arc<[Arc<Gitignore>]>,
+    /// excluded itself or through a parent: nothing under it can be re-included (git's rule)
+    ignored: bool,
+}
+
+/// The folder a worker looked at last: the walker hands out a folder's entries together, so
+/// most paths skip the shared map.
+pub type FolderCache = Option<Arc<Folder>>;
 
 impl GitignoreChain {
     pub fn new(given: PathBuf, root: PathBuf) -> Self {
@@ -376,40 +402,10 @@ impl GitignoreChain {
         }
     }
 
-    /// The matchers of `dir` and every folder above it up to the root, nearest first; one
-    /// lookup per path once the folder has been seen.
-    fn chain(&self, dir: &Path) -> Arc<[Arc<Gitignore>]> {
-        if let Some(c) = self
-            .chains
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(dir)
-        {
-            return Arc::clone(c);
-        }
-        let parent = match dir.parent() {
-            Some(p) if dir != self.root && p.starts_with(&self.root) => self.chain(p),
-            _ => Arc::from(Vec::new()),
-        };
-        let chain: Arc<[Arc<Gitignore>]> = match Self::own_matcher(dir) {
-            Some(m) => std::iter::once(m).chain(parent.iter().cloned()).collect(),
-            None => parent,
-        };
-        self.chains
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(dir.to_path_buf(), Arc::clone(&chain));
-        chain
-    }
-
-    /// Is `path` (as walked) excluded by the nearest `.gitignore` that has a say?
-    pub fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
-        let path = canon_under(&self.root, &self.given, path);
-        let Some(dir) = path.parent().filter(|d| d.starts_with(&self.root)) else {
-            return false;
-        };
-        for m in self.chain(dir).iter() {
-            let hit = m.matched_path_or_any_parents(&path, is_dir);
+    /// The nearest matcher with a say decides; none means not ignored.
+    fn decide(matchers: &[Arc<Gitignore>], path: &Path, is_dir: bool) -> bool {
+        for m in matchers {
+            let hit = m.matched(path, is_dir);
             if hit.is_ignore() {
                 return true;
             }
@@ -418,5 +414,69 @@ impl GitignoreChain {
             }
         }
         false
+    }
+
+    /// What the `.gitignore` files say about `dir` (canonical); one lookup once it has been
+    /// seen, built from its parent's otherwise.
+    fn folder(&self, dir: &Path) -> Arc<Folder> {
+        if let Some(c) = self
+            .chains
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(dir)
+        {
+            return Arc::clone(c);
+        }
+        let (matchers, ignored) = match dir.parent() {
+            Some(p) if dir != self.root && p.starts_with(&self.root) => {
+                let parent = self.folder(p);
+                let ignored = parent.ignored || Self::decide(&parent.matchers, dir, true);
+                (Arc::clone(&parent.matchers), ignored)
+            }
+            _ => (Arc::from(Vec::new()), false),
+        };
+        let matchers: Arc<[Arc<Gitignore>]> = match Self::own_matcher(dir) {
+            Some(m) => std::iter::once(m).chain(matchers.iter().cloned()).collect(),
+            None => matchers,
+        };
+        let folder = Arc::new(Folder {
+            path: dir.to_path_buf(),
+            matchers,
+            ignored,
+        });
+        self.chains
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(dir.to_path_buf(), Arc::clone(&folder));
+        folder
+    }
+
+    /// Is `path` (as walked) excluded by the nearest `.gitignore` that has a say, or inside
+    /// an excluded folder?
+    pub fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
+        self.is_ignored_cached(path, is_dir, &mut None)
+    }
+
+    /// [`Self::is_ignored`] with the caller's last folder remembered in `cache`.
+    pub fn is_ignored_cached(&self, path: &Path, is_dir: bool, cache: &mut FolderCache) -> bool {
+        let canon;
+        let path = if self.given == self.root {
+            path
+        } else {
+            canon = canon_under(&self.root, &self.given, path);
+            &canon
+        };
+        let Some(dir) = path.parent().filter(|d| d.starts_with(&self.root)) else {
+            return false;
+        };
+        let folder = match cache {
+            Some(f) if f.path == dir => Arc::clone(f),
+            _ => {
+                let f = self.folder(dir);
+                *cache = Some(Arc::clone(&f));
+                f
+            }
+        };
+        folder.ignored || Self::decide(&folder.matchers, path, is_dir)
     }
 }

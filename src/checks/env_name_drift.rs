@@ -67,7 +67,7 @@ impl Check for EnvNameDrift {
             let Some(code) = f.facts.code() else { continue };
             let mut seen = std::collections::HashSet::new();
             for r in &code.env_reads {
-                if provided.contains_key(r.name.as_str()) || !judged(cx, &r.name) || !seen.insert(&r.name) {
+                if provided.contains_key(&*r.name) || !judged(cx, &r.name) || !seen.insert(&r.name) {
                     continue;
                 }
                 let Some(near) = near_miss(cx, &r.name, &provided) else { continue };

@@ -73,7 +73,7 @@ impl Check for UndefinedEnvRead {
             let Some(code) = f.facts.code() else { continue };
             let mut seen = std::collections::HashSet::new();
             for r in &code.env_reads {
-                if r.has_default || provided.contains_key(r.name.as_str()) || !judged(cx, &r.name) || !seen.insert(&r.name) {
+                if r.has_default || provided.contains_key(&*r.name) || !judged(cx, &r.name) || !seen.insert(&r.name) {
                     continue;
                 }
                 if crate::checks::env_name_drift::near_miss(cx, &r.name, &provided).is_some() {
@@ -82,13 +82,13 @@ impl Check for UndefinedEnvRead {
                 // `os.getenv("GOOGLE_API_KEY") or os.getenv("GEMINI_API_KEY")`: a fallback
                 // name beside a provided one is an alias, not a missing variable
                 let same_line = |o: &crate::parse::code::EnvRead| o.line == r.line;
-                if code.env_reads.iter().any(|o| o.name != r.name && provided.contains_key(o.name.as_str()) && same_line(o)) {
+                if code.env_reads.iter().any(|o| o.name != r.name && provided.contains_key(&*o.name) && same_line(o)) {
                     continue;
                 }
                 out.push(
                     Finding::new(&Self::META, Label::new(fi, r.span, "not provided anywhere"), format!("the code reads `{}`, but no env file, workflow, compose or Dockerfile in the repository sets or documents it", r.name))
                         .help(format!("document {} in .env.example and set it where the code runs", r.name))
-                        .evidence(r.name.clone()),
+                        .evidence(r.name.to_string()),
                 );
             }
         }

@@ -5,6 +5,7 @@
 //! comment or string is taken for code.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -48,7 +49,9 @@ pub enum Directive {
 
 #[derive(Debug, Clone)]
 pub struct EnvRead {
-    pub name: String,
+    /// shared with every other read of the same name on this thread ([`intern`]): a large
+    /// monorepo reads the same few names hundreds of thousands of times
+    pub name: Arc<str>,
     pub span: Span,
     /// `?? 'x'`, `|| 'x'`, `.get("X", "d")`, a settings default
     pub has_default: bool,
@@ -136,6 +139,29 @@ pub struct CodeFacts {
     pub bundle_leaks: Vec<BundleLeak>,
     /// hosts of provider URLs written in this file (`api.anthropic.com`)
     pub hosts: Vec<String>,
+}
+
+/// One shared copy of an env name per thread. The table is bounded (cleared when full) so a
+/// long fuzzing run or an adversarial tree cannot grow it without limit; clearing only costs
+/// sharing.
+pub fn intern(name: &str) -> Arc<str> {
+    use std::cell::RefCell;
+    use std::collections::HashSet;
+    const CAP: usize = 1 << 16;
+    thread_local! {
+        static NAMES: RefCell<HashSet<Arc<str>>> = RefCell::new(HashSet::new());
+    }
+    NAMES.with_borrow_mut(|names| {
+        if let Some(n) = names.get(name) {
+            return Arc::clone(n);
+        }
+        if names.len() >= CAP {
+            names.clear();
+        }
+        let n: Arc<str> = Arc::from(name);
+        names.insert(Arc::clone(&n));
+        n
+    })
 }
 
 pub fn parse(path: &str, text: &str, catalog: &Catalog) -> FileFacts {
@@ -458,7 +484,7 @@ impl<'a> Analyzer<'a> {
             if let Some((name, span, next)) = self.env_read_at(i) {
                 out.push(EnvRead {
                     line: 0,
-                    name,
+                    name: intern(&name),
                     span,
                     has_default: self.has_default_after(next),
                 });
@@ -496,7 +522,7 @@ impl<'a> Analyzer<'a> {
                             let has_default = self.punct(j + 1, b'=');
                             out.push(EnvRead {
                                 line: 0,
-                                name: self.t[j].text(self.src).to_string(),
+                                name: intern(self.t[j].text(self.src)),
                                 span: self.t[j].span,
                                 has_default,
                             });
@@ -1054,7 +1080,10 @@ fn settings_fields(text: &str) -> Vec<EnvRead> {
                         let has_default = f.get(4).is_some() || ty.as_str().contains("None");
                         out.push(EnvRead {
                             line: 0,
-                            name: format!("{prefix}{}", name.as_str().to_ascii_uppercase()),
+                            name: intern(&format!(
+                                "{prefix}{}",
+                                name.as_str().to_ascii_uppercase()
+                            )),
                             span: Span::new(at + name.start(), at + name.end()),
                             has_default,
                         });
@@ -1217,7 +1246,7 @@ mod tests {
         let src = "'use client'\nimport OpenAI from 'openai';\nconst key = process.env.OPENROUTER_API_KEY;\nconst { ANTHROPIC_API_KEY, X: y } = process.env;\nexport const llm = new OpenAI({ apiKey: key, baseURL: 'https://api.openai.com/v1', dangerouslyAllowBrowser: true });\nconsole.log(`key ${key}`, key ? 'set' : 'unset');\nfetch(u, { headers: { Authorization: process.env.OPENAI_API_KEY, 'x-api-key': `Bearer ${key}` } });\n// new Anthropic({ apiKey: 'in a comment' })\n";
         let (f, c) = code("app/page.tsx", src);
         assert_eq!(c.directive, Some(Directive::UseClient));
-        let reads: Vec<_> = c.env_reads.iter().map(|r| r.name.as_str()).collect();
+        let reads: Vec<_> = c.env_reads.iter().map(|r| &*r.name).collect();
         assert_eq!(
             reads,
             [
@@ -1252,7 +1281,7 @@ mod tests {
         let reads: Vec<_> = c
             .env_reads
             .iter()
-            .map(|r| (r.name.as_str(), r.has_default))
+            .map(|r| (&*r.name, r.has_default))
             .collect();
         assert!(
             reads.contains(&("OPENAI_API_KEY", false))
