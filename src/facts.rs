@@ -108,19 +108,23 @@ pub enum Outline {
     #[default]
     None,
     Workflow(Box<crate::parse::workflow::Workflow>),
-    Dockerfile(crate::parse::dockerfile::Dockerfile),
-    Compose(crate::parse::compose::Compose),
-    DockerIgnore(crate::parse::dockerignore::DockerIgnore),
+    Dockerfile(Box<crate::parse::dockerfile::Dockerfile>),
+    Compose(Box<crate::parse::compose::Compose>),
+    DockerIgnore(Box<crate::parse::dockerignore::DockerIgnore>),
     /// Shell scripts, Makefiles, package.json: what they pass to `--env-file`.
     Script(Vec<EnvFileRef>),
     /// `package.json`: dependencies (to tell the framework) and `--env-file` in its scripts.
-    Package {
-        deps: Vec<String>,
-        env_files: Vec<EnvFileRef>,
-    },
+    Package(Box<PackageOutline>),
     Code(Box<crate::parse::code::CodeFacts>),
     /// editor / coding-agent settings: references, literal secrets
     Settings(Box<crate::parse::settings::SettingsFacts>),
+}
+
+/// `package.json`: dependencies (to tell the framework) and `--env-file` in its scripts.
+#[derive(Debug, Default)]
+pub struct PackageOutline {
+    pub deps: Vec<String>,
+    pub env_files: Vec<EnvFileRef>,
 }
 
 /// A tool that reads an env file, and how it treats quotes.

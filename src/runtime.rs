@@ -23,7 +23,8 @@ fn deps<'a>(index: &'a ProjectIndex, path: &str) -> &'a [String] {
             format!("{dir}/package.json")
         };
         if let Some(i) = index.find(&candidate) {
-            if let Outline::Package { deps, .. } = &index.files[i].facts.outline {
+            if let Outline::Package(p) = &index.files[i].facts.outline {
+                let deps = &p.deps;
                 return deps;
             }
         }

@@ -272,6 +272,10 @@ struct Collector<'a> {
 impl Drop for Collector<'_> {
     fn drop(&mut self) {
         let mut r = self.result.lock().unwrap_or_else(|p| p.into_inner());
+        // the smaller list is copied onto the larger, never both into a third
+        if self.local.files.len() > r.files.len() {
+            std::mem::swap(&mut r.files, &mut self.local.files);
+        }
         r.files.append(&mut self.local.files);
         r.skipped.append(&mut self.local.skipped);
     }

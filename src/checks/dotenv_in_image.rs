@@ -67,7 +67,7 @@ impl Check for DotenvInImage {
         let Some(df) = f.facts.dockerfile() else { return };
         let ctx = context_of(cx.index, &f.source.rel_path);
         let ignore: Option<&DockerIgnore> = cx.index.find(&join_path(&ctx, ".dockerignore")).and_then(|i| match &cx.index.files[i].facts.outline {
-            crate::facts::Outline::DockerIgnore(d) => Some(d),
+            crate::facts::Outline::DockerIgnore(d) => Some(&**d),
             _ => None,
         });
         let rel = |p: &str| p.strip_prefix(&ctx).map_or(p, |r| r.trim_start_matches('/')).to_string();

@@ -134,7 +134,7 @@ pub fn parse(text: &str) -> FileFacts {
         }
         c.services.push(s);
     }
-    facts.outline = crate::facts::Outline::Compose(c);
+    facts.outline = crate::facts::Outline::Compose(Box::new(c));
     facts
 }
 

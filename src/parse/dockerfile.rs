@@ -168,7 +168,7 @@ pub fn parse(text: &str) -> FileFacts {
             facts.scopes.push(FileScope { label, members });
         }
     }
-    facts.outline = crate::facts::Outline::Dockerfile(df);
+    facts.outline = crate::facts::Outline::Dockerfile(Box::new(df));
     facts
 }
 

@@ -112,7 +112,7 @@ pub fn parse(text: &str) -> FileFacts {
             }),
         }
     }
-    facts.outline = crate::facts::Outline::DockerIgnore(di);
+    facts.outline = crate::facts::Outline::DockerIgnore(Box::new(di));
     facts
 }
 
@@ -122,7 +122,7 @@ mod tests {
 
     fn di(t: &str) -> DockerIgnore {
         match parse(t).outline {
-            crate::facts::Outline::DockerIgnore(d) => d,
+            crate::facts::Outline::DockerIgnore(d) => *d,
             _ => unreachable!("dockerignore outline"),
         }
     }

@@ -59,7 +59,7 @@ pub fn package(text: &str) -> FileFacts {
         }
     }
     let env_files = env_file_refs(text, Span::new);
-    facts.outline = Outline::Package { deps, env_files };
+    facts.outline = Outline::Package(Box::new(crate::facts::PackageOutline { deps, env_files }));
     facts
 }
 
