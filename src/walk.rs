@@ -11,7 +11,8 @@
 //! - `.ignore` files are honoured as tool-specific excludes.
 //! - `follow_links(false)`: a symlinked file is read only if it resolves inside the root; a
 //!   symlinked folder is never entered, so loops are impossible.
-//! - the size cap is checked from metadata before reading, so a huge file costs one `stat`.
+//! - reading stops one byte past the size cap, so a huge file costs at most the cap (no `stat`
+//!   per file: the cap is the only thing it would tell).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -332,19 +333,16 @@ fn read<'b>(
     use std::io::Read;
     let unreadable = |e: std::io::Error| (SkipReason::Unreadable, Some(e.to_string()));
     let file = std::fs::File::open(path).map_err(unreadable)?;
-    let len = file.metadata().map_err(unreadable)?.len();
-    if len > cap {
+    buf.clear();
+    // no `stat` per file: the worker's buffer is usually large enough already, and reading
+    // stops one byte past the cap, so a huge file costs at most the cap
+    file.take(cap + 1).read_to_end(buf).map_err(unreadable)?;
+    if buf.len() as u64 > cap {
+        let len = std::fs::metadata(path).map_or(buf.len() as u64, |m| m.len());
         return Err((
             SkipReason::TooLarge,
             Some(format!("{len} bytes, cap {cap}")),
         ));
-    }
-    buf.clear();
-    buf.reserve(len as usize);
-    // one byte over the cap tells a file that grew since `metadata`
-    file.take(cap + 1).read_to_end(buf).map_err(unreadable)?;
-    if buf.len() as u64 > cap {
-        return Err((SkipReason::TooLarge, None));
     }
     if buf[..buf.len().min(8192)].contains(&0) {
         return Err((SkipReason::Binary, None));
