@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use crate::checks::undefined_env_read::{documents_env, judged, provided};
+use crate::checks::undefined_env_read::{documents_env, judged_once, provided};
 use crate::checks::{Check, Cx, Meta};
 use crate::finding::{Finding, Label};
 use crate::roles;
@@ -63,11 +63,12 @@ impl Check for EnvNameDrift {
             return;
         }
         let provided = provided(cx);
+        let mut memo = std::collections::HashMap::new();
         for (fi, f) in cx.index.files.iter().enumerate() {
             let Some(code) = f.facts.code() else { continue };
             let mut seen = std::collections::HashSet::new();
             for r in &code.env_reads {
-                if provided.contains_key(&*r.name) || !judged(cx, &r.name) || !seen.insert(&r.name) {
+                if provided.contains_key(&*r.name) || !judged_once(cx, &mut memo, &r.name) || !seen.insert(&r.name) {
                     continue;
                 }
                 let Some(near) = near_miss(cx, &r.name, &provided) else { continue };

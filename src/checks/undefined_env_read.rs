@@ -40,6 +40,11 @@ pub fn judged(cx: &Cx, name: &str) -> bool {
     }
 }
 
+/// [`judged`] once per distinct name: a monorepo reads the same few names in every file.
+pub fn judged_once<'a>(cx: &Cx, memo: &mut std::collections::HashMap<&'a str, bool>, name: &'a str) -> bool {
+    *memo.entry(name).or_insert_with(|| judged(cx, name))
+}
+
 /// Every name some config in the repository sets, and where (file, span) the first one is.
 pub fn provided<'a>(cx: &'a Cx<'a>) -> std::collections::HashMap<&'a str, (usize, crate::source::Span)> {
     let mut out = std::collections::HashMap::new();
@@ -69,11 +74,12 @@ impl Check for UndefinedEnvRead {
             return;
         }
         let provided = provided(cx);
+        let mut memo = std::collections::HashMap::new();
         for (fi, f) in cx.index.files.iter().enumerate() {
             let Some(code) = f.facts.code() else { continue };
             let mut seen = std::collections::HashSet::new();
             for r in &code.env_reads {
-                if r.has_default || provided.contains_key(&*r.name) || !judged(cx, &r.name) || !seen.insert(&r.name) {
+                if r.has_default || provided.contains_key(&*r.name) || !judged_once(cx, &mut memo, &r.name) || !seen.insert(&r.name) {
                     continue;
                 }
                 if crate::checks::env_name_drift::near_miss(cx, &r.name, &provided).is_some() {

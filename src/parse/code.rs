@@ -25,11 +25,23 @@ pub enum Lang {
 }
 
 pub fn lang_of(path: &str) -> Option<Lang> {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    if name.ends_with(".min.js") || name.ends_with(".map") || name.ends_with(".bundle.js") {
+    // called for every file the walk sees: no allocation
+    let name = path.rsplit('/').next().unwrap_or(path).as_bytes();
+    let ends = |s: &str| {
+        name.len() >= s.len() && name[name.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
+    };
+    if ends(".min.js") || ends(".map") || ends(".bundle.js") {
         return None;
     }
-    let ext = name.rsplit_once('.').map(|(_, e)| e)?;
+    let dot = name.iter().rposition(|&c| c == b'.')?;
+    let ext = &name[dot + 1..];
+    let mut lower = [0u8; 8];
+    if ext.len() > lower.len() {
+        return None;
+    }
+    lower[..ext.len()].copy_from_slice(ext);
+    lower.make_ascii_lowercase();
+    let ext = std::str::from_utf8(&lower[..ext.len()]).ok()?;
     Some(match ext {
         "js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx" | "mts" | "cts" | "vue" | "svelte"
         | "astro" => Lang::Js,
