@@ -309,6 +309,20 @@ fn canon_under(canon_root: &Path, root: &Path, path: &Path) -> PathBuf {
 
 pub fn rel_path(root: &Path, path: &Path, prefix: &str) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
+    // the walker's own paths are plain `a/b/c` on Unix: one allocation of the right size
+    if let Some(r) = rel.to_str().filter(|r| {
+        cfg!(unix)
+            && !r.is_empty()
+            && !r.starts_with('/')
+            && !r.contains("//")
+            && !r.ends_with('/')
+            && !r.split('/').any(|c| c == "." || c == "..")
+    }) {
+        let mut s = String::with_capacity(prefix.len() + r.len());
+        s.push_str(prefix);
+        s.push_str(r);
+        return s;
+    }
     let mut s = String::from(prefix);
     for (i, c) in rel.components().enumerate() {
         if i > 0 {

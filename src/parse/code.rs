@@ -403,13 +403,13 @@ impl<'a> Analyzer<'a> {
     }
 
     /// An env read starting at token `i`: (name, name span, index after the read).
-    fn env_read_at(&self, i: usize) -> Option<(String, Span, usize)> {
+    fn env_read_at(&self, i: usize) -> Option<(&'a str, Span, usize)> {
         let id = self.ident(i)?;
-        let name_tok = |j: usize| -> Option<(String, Span)> {
+        let name_tok = |j: usize| -> Option<(&'a str, Span)> {
             if let Some(n) = self.ident(j) {
-                return Some((n.to_string(), self.t[j].span));
+                return Some((n, self.t[j].span));
             }
-            self.str_at(j).map(|s| (s.to_string(), self.t[j].span))
+            self.str_at(j).map(|s| (s, self.t[j].span))
         };
         match (self.lang, id) {
             (Lang::Js, "process" | "Bun")
@@ -447,11 +447,11 @@ impl<'a> Analyzer<'a> {
     fn member(
         &self,
         j: usize,
-        name_tok: &dyn Fn(usize) -> Option<(String, Span)>,
-    ) -> Option<(String, Span, usize)> {
+        name_tok: &dyn Fn(usize) -> Option<(&'a str, Span)>,
+    ) -> Option<(&'a str, Span, usize)> {
         if self.punct(j, b'.') {
             let n = self.ident(j + 1)?;
-            return Some((n.to_string(), self.t[j + 1].span, j + 2));
+            return Some((n, self.t[j + 1].span, j + 2));
         }
         if self.punct(j, b'[') && self.str_at(j + 1).is_some() && self.punct(j + 2, b']') {
             let (n, s) = name_tok(j + 1)?;
@@ -461,11 +461,11 @@ impl<'a> Analyzer<'a> {
     }
 
     /// `environ["X"]`, `environ.get("X"…)`, `getenv("X"…)` at `j`.
-    fn py_env(&self, j: usize) -> Option<(String, Span, usize)> {
+    fn py_env(&self, j: usize) -> Option<(&'a str, Span, usize)> {
         match self.ident(j)? {
             "environ" if self.punct(j + 1, b'[') => {
                 let n = self.str_at(j + 2)?;
-                Some((n.to_string(), self.t[j + 2].span, j + 4))
+                Some((n, self.t[j + 2].span, j + 4))
             }
             "environ"
                 if self.punct(j + 1, b'.')
@@ -473,11 +473,11 @@ impl<'a> Analyzer<'a> {
                     && self.punct(j + 3, b'(') =>
             {
                 let n = self.str_at(j + 4)?;
-                Some((n.to_string(), self.t[j + 4].span, j + 5))
+                Some((n, self.t[j + 4].span, j + 5))
             }
             "getenv" if self.punct(j + 1, b'(') => {
                 let n = self.str_at(j + 2)?;
-                Some((n.to_string(), self.t[j + 2].span, j + 3))
+                Some((n, self.t[j + 2].span, j + 3))
             }
             _ => None,
         }
@@ -496,7 +496,7 @@ impl<'a> Analyzer<'a> {
             if let Some((name, span, next)) = self.env_read_at(i) {
                 out.push(EnvRead {
                     line: 0,
-                    name: intern(&name),
+                    name: intern(name),
                     span,
                     has_default: self.has_default_after(next),
                 });
@@ -572,7 +572,7 @@ impl<'a> Analyzer<'a> {
                 continue;
             }
             if let Some((env, _, _)) = self.env_read_at(j + 1) {
-                out.insert(name.to_string(), env);
+                out.insert(name.to_string(), env.to_string());
             }
         }
         out
@@ -645,7 +645,7 @@ impl<'a> Analyzer<'a> {
     fn value(&self, s: usize, e: usize, aliases: &HashMap<String, String>) -> ArgValue {
         for i in s..e {
             if let Some((n, _, _)) = self.env_read_at(i) {
-                return ArgValue::Env(n);
+                return ArgValue::Env(n.to_string());
             }
         }
         if e == s + 1 {
@@ -784,9 +784,9 @@ impl<'a> Analyzer<'a> {
             let mut j = open + 1;
             while j < close {
                 if let Some((env, span, next)) = self.env_read_at(j) {
-                    if crate::roles::is_llm_key(self.catalog, &env) && !self.presence_only(next - 1)
+                    if crate::roles::is_llm_key(self.catalog, env) && !self.presence_only(next - 1)
                     {
-                        leaks.push((env, span));
+                        leaks.push((env.to_string(), span));
                     }
                     j = next;
                     continue;
@@ -919,7 +919,7 @@ impl<'a> Analyzer<'a> {
                     Tok::Ident => {
                         let id = self.t[j].text(self.src);
                         if let Some((env, _, _)) = self.env_read_at(j) {
-                            key_names.push(env);
+                            key_names.push(env.to_string());
                         } else if let Some(env) = aliases.get(id) {
                             key_names.push(env.clone());
                         } else if is_keyish_var(id)
@@ -1004,7 +1004,7 @@ impl<'a> Analyzer<'a> {
                 let mut secret = None;
                 for j in vs..ve {
                     if let Some((env, _, _)) = self.env_read_at(j) {
-                        secret = Some(env);
+                        secret = Some(env.to_string());
                     } else if self.ident(j) == Some("env") && self.punct(j + 1, b'.') {
                         secret = self.ident(j + 2).map(String::from);
                     } else if let Some(env) = self.ident(j).and_then(|id| aliases.get(id)) {
