@@ -161,6 +161,20 @@ impl ProjectIndex {
         }
     }
 
+    /// The files under folder `dir` (relative, no trailing `/`; empty for all), as a range of
+    /// `files`: sorted paths put a folder's files side by side, so this is two binary searches.
+    pub fn under(&self, dir: &str) -> std::ops::Range<usize> {
+        if dir.is_empty() {
+            return 0..self.files.len();
+        }
+        let prefix = format!("{dir}/");
+        let start = self
+            .files
+            .partition_point(|f| f.source.rel_path.as_str() < prefix.as_str());
+        let len = self.files[start..].partition_point(|f| f.source.rel_path.starts_with(&prefix));
+        start..start + len
+    }
+
     pub fn abs_path(&self, file: usize) -> Option<std::path::PathBuf> {
         self.files.get(file)?.disk_path()
     }

@@ -87,9 +87,8 @@ impl Check for DotenvInImage {
                 if !whole {
                     continue;
                 }
-                let leaked = cx.index.files.iter().enumerate().find(|(_, e)| {
+                let leaked = cx.index.under(&ctx).map(|i| (i, &cx.index.files[i])).find(|(_, e)| {
                     matches!(&e.kind, FileKind::Dotenv(r) if *r != DotenvRole::Example)
-                        && (ctx.is_empty() || e.source.rel_path.starts_with(&format!("{ctx}/")))
                         && !ignore.is_some_and(|d| d.excludes(&rel(&e.source.rel_path)))
                         && has_key(cx, e)
                 });
