@@ -111,6 +111,8 @@ pub struct Scope {
 pub struct ProjectIndex {
     pub files: Vec<IndexedFile>,
     pub scopes: Vec<Scope>,
+    /// names some file sets to a non-empty value, built on first use
+    set_names: std::sync::OnceLock<std::collections::HashSet<String>>,
 }
 
 impl ProjectIndex {
@@ -119,6 +121,7 @@ impl ProjectIndex {
         let mut index = ProjectIndex {
             files,
             scopes: Vec::new(),
+            set_names: std::sync::OnceLock::new(),
         };
         index.scopes = dotenv_scopes(&index.files);
         index.scopes.extend(compose_scopes(&index.files));
@@ -159,6 +162,20 @@ impl ProjectIndex {
                 f.source.restore(text);
             }
         }
+    }
+
+    /// Does any file set `name` to a non-empty value? (One pass over the index, on first use.)
+    pub fn is_set_anywhere(&self, name: &str) -> bool {
+        self.set_names
+            .get_or_init(|| {
+                self.files
+                    .iter()
+                    .flat_map(|f| &f.facts.assignments)
+                    .filter(|a| !a.value.expose().is_empty())
+                    .map(|a| a.name.clone())
+                    .collect()
+            })
+            .contains(name)
     }
 
     /// The files under folder `dir` (relative, no trailing `/`; empty for all), as a range of

@@ -58,7 +58,7 @@ impl Check for SdkDefaultEndpoint {
             }
             // the SDK reads its base-URL variable by itself: set anywhere, it may be routed
             let sdk_prov = cx.catalog.provider(s);
-            let base_set = cx.index.files.iter().flat_map(|f| &f.facts.assignments).any(|a| sdk_prov.base_url_env.contains(&a.name) && !a.value.expose().is_empty());
+            let base_set = sdk_prov.base_url_env.iter().any(|n| cx.index.is_set_anywhere(n));
             if base_set {
                 continue;
             }
