@@ -6,7 +6,7 @@
 use crate::catalog::Catalog;
 use crate::classify::{DotenvRole, FileKind};
 use crate::facts::FileFacts;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 /// Every front end, with a path that routes to it.
 pub const FRONT_ENDS: &[(FileKind, &str)] = &[
@@ -25,31 +25,34 @@ pub const FRONT_ENDS: &[(FileKind, &str)] = &[
     (FileKind::Settings, ".continue/config.yaml"),
 ];
 
-const JSONC: &[(FileKind, &str)] = &[
-    (FileKind::PackageJson, "package.json"),
-    (FileKind::Settings, ".vscode/mcp.json"),
-];
-
-/// The front ends one fuzz target drives, by target name: each target fuzzes one format; the
-/// ones with several entries pick among them by the input's first byte.
-pub fn front_ends_of(target: &str) -> &'static [(FileKind, &'static str)] {
+/// The front ends one fuzz target drives, by target name, picked from [`FRONT_ENDS`] by what
+/// they read: each target fuzzes one format; the ones with several entries pick among them by
+/// the input's first byte.
+pub fn front_ends_of(target: &str) -> Vec<&'static (FileKind, &'static str)> {
+    let pick = |f: &dyn Fn(&FileKind, &str) -> bool| {
+        FRONT_ENDS
+            .iter()
+            .filter(|(k, p)| f(k, p))
+            .collect::<Vec<_>>()
+    };
     match target {
-        "dotenv" => &FRONT_ENDS[0..1],
-        "workflow" => &FRONT_ENDS[1..2],
-        "compose" => &FRONT_ENDS[2..3],
-        "dockerfile" => &FRONT_ENDS[3..5],
-        "script" => &FRONT_ENDS[5..6],
-        "jsonc" => JSONC,
-        "toml" => &FRONT_ENDS[11..12],
-        "yaml_settings" => &FRONT_ENDS[12..13],
-        "source" => &FRONT_ENDS[7..10],
-        _ => FRONT_ENDS,
+        "front_end" => FRONT_ENDS.iter().collect(),
+        "dotenv" => pick(&|k, _| matches!(k, FileKind::Dotenv(_))),
+        "workflow" => pick(&|k, _| *k == FileKind::Workflow),
+        "compose" => pick(&|k, _| *k == FileKind::Compose),
+        "dockerfile" => pick(&|k, _| matches!(k, FileKind::Dockerfile | FileKind::DockerIgnore)),
+        "script" => pick(&|k, _| *k == FileKind::Script),
+        "jsonc" => pick(&|_, p| p.ends_with(".json")),
+        "toml" => pick(&|_, p| p.ends_with(".toml")),
+        "yaml_settings" => pick(&|k, p| *k == FileKind::Settings && p.ends_with(".yaml")),
+        "source" => pick(&|k, _| *k == FileKind::Source),
+        other => panic!("no fuzz target named {other}"),
     }
 }
 
-fn catalog() -> &'static Arc<Catalog> {
-    static CATALOG: LazyLock<Arc<Catalog>> =
-        LazyLock::new(|| Arc::new(Catalog::builtin().expect("the built-in catalog loads")));
+fn catalog() -> &'static Catalog {
+    static CATALOG: LazyLock<Catalog> =
+        LazyLock::new(|| Catalog::builtin().expect("the built-in catalog loads"));
     &CATALOG
 }
 
@@ -75,13 +78,13 @@ pub fn spans_ok(text: &str, f: &FileFacts) -> Result<(), String> {
 /// that are not UTF-8 are dropped (the walker never hands those to a front end).
 pub fn front_end(target: &str, data: &[u8]) {
     let kinds = front_ends_of(target);
-    let (kind, path, rest) = if kinds.len() == 1 {
-        (&kinds[0].0, kinds[0].1, data)
+    let (kind, path, rest) = if let [(kind, path)] = kinds[..] {
+        (kind, *path, data)
     } else {
         let Some((&k, rest)) = data.split_first() else {
             return;
         };
-        let (kind, path) = &kinds[k as usize % kinds.len()];
+        let (kind, path) = kinds[k as usize % kinds.len()];
         (kind, *path, rest)
     };
     let Ok(text) = std::str::from_utf8(rest) else {
