@@ -67,6 +67,11 @@ pub struct KeyFormat {
     pub shared_with: Vec<String>,
     /// Generator spec for a synthetic, format-valid key (tests and fixtures).
     pub example: String,
+    /// For a format with no prefix: every match holds this many ASCII letters and digits in a
+    /// row (and no line break), so the unanchored search for it in source files only looks at
+    /// the lines that have such a run. Checked against `example` at load.
+    #[serde(default)]
+    pub min_run: Option<usize>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -160,6 +165,10 @@ pub struct Sdk {
     /// no usable default host (Azure needs an endpoint)
     #[serde(default)]
     pub no_default: bool,
+    /// parts of the names the code front end searches for (`Cohere` finds `ChatCohere` and
+    /// `CohereClient`); every name must contain one. Empty: the names themselves.
+    #[serde(default)]
+    pub anchors: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -184,6 +193,9 @@ pub struct CodeAnchors {
     pub prefixes: aho_corasick::AhoCorasick,
     /// key formats with no literal prefix and no need of a name, unanchored
     pub prefixless: Option<Regex>,
+    /// when every prefixless format declares `min_run`: the smallest, else `None` (the
+    /// prefixless regex then runs over whole files)
+    pub prefixless_run: Option<usize>,
 }
 
 /// Index of one key format inside the catalog: (provider index, format index).
@@ -293,6 +305,16 @@ impl Catalog {
                         )));
                     }
                 }
+                if let Some(n) = f.min_run {
+                    let longest = longest_alnum_run(&synth_key(&f.example, 1));
+                    if f.prefix.is_some() || n == 0 || longest < n {
+                        return Err(CatalogError::Invalid(format!(
+                            "{}: key format `{}`: min_run = {n} needs a format with no prefix \
+                             whose example holds such a run (it has {longest})",
+                            p.id, f.kind
+                        )));
+                    }
+                }
                 formats.push(FormatId {
                     provider: pi,
                     format: fi,
@@ -352,6 +374,25 @@ impl Catalog {
                     sdk.names, sdk.provider
                 )));
             }
+            if let Some(a) = sdk.anchors.iter().find(|a| a.len() < 3) {
+                return Err(CatalogError::Invalid(format!(
+                    "sdk {:?}: anchor `{a}` is shorter than 3 bytes",
+                    sdk.names
+                )));
+            }
+            if !sdk.anchors.is_empty() {
+                if let Some(n) = sdk
+                    .names
+                    .iter()
+                    .find(|n| !sdk.anchors.iter().any(|a| n.contains(a.as_str())))
+                {
+                    return Err(CatalogError::Invalid(format!(
+                        "sdk {:?}: name `{n}` holds none of its anchors {:?}, so calls to it \
+                         would not be found",
+                        sdk.names, sdk.anchors
+                    )));
+                }
+            }
         }
         Ok(Catalog {
             sdks,
@@ -378,23 +419,25 @@ impl Catalog {
     /// The code front end's search automata, built once per catalog.
     pub fn code_anchors(&self) -> &CodeAnchors {
         self.code_anchors.get_or_init(|| {
-            // env access, logging, auth headers, directives, URLs, key prefixes, SDK names:
-            // every shape the code front end reads starts at or near one of these
+            // env access, logging, auth headers, URLs, key prefixes, SDK names: every shape
+            // the code front end reads starts at or near one of these. An anchor only has to
+            // land inside the statement, so a word is cut to a part that starts with rarer bytes
+            // (`nsole`, `uthorization`): the searcher checks every place where the first three
+            // bytes of some word could start, and `con`, `Aut`, `api` start half the words of a
+            // program. The `'use client'` directive is found by its place (the file's first
+            // statement), not by a word.
             let mut words: Vec<String> = [
                 "env",
                 "log",
                 "LOG",
                 "print",
-                "console",
-                "authorization",
-                "Authorization",
-                "AUTHORIZATION",
-                "api-key",
-                "Api-Key",
-                "API-Key",
-                "API-KEY",
-                "use client",
-                "use server",
+                "nsole",
+                "uthorization",
+                "UTHORIZATION",
+                "pi-key",
+                "pi-Key",
+                "PI-Key",
+                "PI-KEY",
                 "://",
                 "sk-",
             ]
@@ -403,7 +446,15 @@ impl Catalog {
             .collect();
             let prefixes = self.key_prefixes();
             words.extend(prefixes.iter().cloned());
-            words.extend(self.sdks.iter().flat_map(|s| s.names.iter().cloned()));
+            // an SDK's anchors (each of its names holds one; checked at load) or its names
+            words.extend(self.sdks.iter().flat_map(|s| {
+                if s.anchors.is_empty() {
+                    s.names.iter().cloned()
+                } else {
+                    s.anchors.iter().cloned()
+                }
+                .collect::<Vec<_>>()
+            }));
             // a word that contains another is found through it (`ChatOpenAI` through `OpenAI`):
             // fewer, case-sensitive patterns keep the search on its SIMD path
             words.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
@@ -416,11 +467,19 @@ impl Catalog {
             }
             // formats with no literal prefix that need no name for context (Zhipu's
             // `id.secret`): found by their own regex, unanchored
-            let prefixless: Vec<String> = self
+            let unanchored: Vec<&KeyFormat> = self
                 .formats
                 .iter()
                 .map(|id| self.format(*id))
                 .filter(|f| f.prefix.is_none() && !f.needs_context && !f.regex.contains("sk-"))
+                .collect();
+            let prefixless_run = unanchored
+                .iter()
+                .map(|f| f.min_run)
+                .collect::<Option<Vec<usize>>>()
+                .and_then(|runs| runs.into_iter().min());
+            let prefixless: Vec<String> = unanchored
+                .iter()
                 .map(|f| {
                     format!(
                         "(?:{})",
@@ -439,6 +498,7 @@ impl Catalog {
                 prefixless: (!prefixless.is_empty())
                     .then(|| Regex::new(&prefixless.join("|")).ok())
                     .flatten(),
+                prefixless_run,
             }
         })
     }
@@ -651,6 +711,14 @@ pub fn is_local_host(host: &str) -> bool {
 
 /// Expands a generator spec (`sk-or-v1-{hex:64}`) into a synthetic key. Deterministic for a
 /// seed; used by the test harness so no key-shaped string is ever committed.
+/// The longest stretch of ASCII letters and digits in `s`.
+pub fn longest_alnum_run(s: &str) -> usize {
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .map(str::len)
+        .max()
+        .unwrap_or(0)
+}
+
 pub fn synth_key(spec: &str, seed: u64) -> String {
     let mut state = seed ^ 0x9E37_79B9_7F4A_7C15;
     let mut next = move || {
@@ -692,6 +760,28 @@ mod tests {
     fn builtin_loads() {
         let c = Catalog::builtin().expect("builtin catalog is valid");
         assert!(c.providers.len() >= 20);
+    }
+
+    #[test]
+    fn sdk_anchors_must_find_every_name() {
+        let base: CatalogFile = toml::from_str(BUILTIN).expect("builtin parses");
+        let mut bad = base.clone();
+        let cohere = bad
+            .sdk
+            .iter_mut()
+            .find(|s| s.provider == "cohere")
+            .expect("cohere");
+        cohere.anchors = vec!["Cohere".into()]; // `ClientV2` holds no `Cohere`
+        let err = Catalog::from_files(&[bad], &[]).expect_err("anchor misses a name");
+        assert!(err.to_string().contains("ClientV2"), "{err}");
+        // and every built-in name is found by the search words
+        let c = Catalog::from_files(&[base], &[]).expect("valid");
+        let words = &c.code_anchors().words;
+        for sdk in &c.sdks {
+            for n in &sdk.names {
+                assert!(words.is_match(n.as_str()), "{n} has no anchor");
+            }
+        }
     }
 
     #[test]

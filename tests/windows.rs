@@ -108,6 +108,10 @@ fn windowed_equals_full_on_every_shipped_source_file() {
 
 /// Statements the code front end reads, and statements it must not be fooled by.
 const JS_SHAPES: &[&str] = &[
+    // a directive counts only as the file's first statement (found by place, not by a word)
+    "'use client';\n",
+    "/* header */\n// note\n\"use server\"\n",
+    "const mode = 'use client';\n",
     "const apiKey = process.env.OPENAI_API_KEY;\n",
     "const { ANTHROPIC_API_KEY, OPENROUTER_API_KEY: router = 'x' } = process.env;\n",
     "const client = new OpenAI({\n  apiKey: apiKey,\n  baseURL: 'https://openrouter.ai/api/v1',\n  model: 'gpt-4o',\n});\n",

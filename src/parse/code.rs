@@ -1167,6 +1167,76 @@ fn statement_lines(b: &[u8], s: usize, e: usize) -> (usize, usize) {
     (from, to)
 }
 
+/// Calls `f(start, end)` for each run of at least `n` ASCII letters and digits in `b`, in order.
+/// A run of `n >= 2B - 1` bytes covers a whole aligned block of `B` bytes, so only blocks made
+/// of nothing else are looked at closer; testing a block is branch-free and vectorizes.
+fn alnum_runs(b: &[u8], n: usize, mut f: impl FnMut(usize, usize)) {
+    const B: usize = 16;
+    fn alnum(c: u8) -> bool {
+        (c.wrapping_sub(b'0') < 10) | ((c | 0x20).wrapping_sub(b'a') < 26)
+    }
+    let n = n.max(1);
+    let mut report = |s: usize, e: usize, next: &mut usize| {
+        if e - s >= n && s >= *next {
+            f(s, e);
+        }
+        *next = (*next).max(e);
+    };
+    let mut next = 0; // runs reported end here; nothing before it is looked at again
+    if n < 2 * B - 1 {
+        let mut i = 0;
+        while i < b.len() {
+            let s = i;
+            while i < b.len() && alnum(b[i]) {
+                i += 1;
+            }
+            report(s, i, &mut next);
+            i = i.max(s + 1);
+        }
+        return;
+    }
+    for (k, block) in b.chunks_exact(B).enumerate() {
+        let all = block.iter().fold(true, |acc, &c| acc & alnum(c));
+        let at = k * B;
+        if !all || at < next {
+            continue;
+        }
+        let mut s = at;
+        while s > 0 && alnum(b[s - 1]) {
+            s -= 1;
+        }
+        let mut e = at + B;
+        while e < b.len() && alnum(b[e]) {
+            e += 1;
+        }
+        report(s, e, &mut next);
+    }
+}
+
+/// Where a `'use client'` / `"use server"` directive is, if the file starts with one (after
+/// blanks and comments): the one place a directive counts, so it needs no anchor word.
+fn directive_at(b: &[u8]) -> Option<(usize, usize)> {
+    let mut i = 0;
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if b[i..].starts_with(b"//") {
+            i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |p| i + p);
+        } else if b[i..].starts_with(b"/*") {
+            i = memchr::memmem::find(&b[i + 2..], b"*/").map_or(b.len(), |p| i + 2 + p + 2);
+        } else {
+            break;
+        }
+    }
+    let q = *b.get(i)?;
+    let body = b.get(i + 1..i + 11)?;
+    ((q == b'\'' || q == b'"')
+        && (body == b"use client" || body == b"use server")
+        && b.get(i + 11) == Some(&q))
+    .then_some((i, i + 12))
+}
+
 pub fn windows(text: &str, catalog: &Catalog) -> Vec<(usize, usize)> {
     let anchors = catalog.code_anchors();
     let b = text.as_bytes();
@@ -1175,12 +1245,31 @@ pub fn windows(text: &str, catalog: &Catalog) -> Vec<(usize, usize)> {
         .find_iter(text)
         .map(|m| (m.start(), m.end()))
         .collect();
+    let before = hits.len();
     if let Some(re) = &anchors.prefixless {
-        let before = hits.len();
-        hits.extend(re.find_iter(text).map(|m| (m.start(), m.end())));
-        if hits.len() > before {
-            hits.sort_unstable();
+        match anchors.prefixless_run {
+            // only the lines holding a long enough run of letters and digits can match
+            Some(run) => {
+                let mut searched = 0;
+                alnum_runs(b, run, |s, _| {
+                    if s < searched {
+                        return;
+                    }
+                    let from = memchr::memrchr(b'\n', &b[..s]).map_or(0, |p| p + 1);
+                    let to = memchr::memchr(b'\n', &b[s..]).map_or(b.len(), |p| s + p);
+                    hits.extend(
+                        re.find_iter(&text[from..to])
+                            .map(|m| (from + m.start(), from + m.end())),
+                    );
+                    searched = to;
+                });
+            }
+            None => hits.extend(re.find_iter(text).map(|m| (m.start(), m.end()))),
         }
+    }
+    hits.extend(directive_at(b));
+    if hits.len() > before {
+        hits.sort_unstable();
     }
     let mut out: Vec<(usize, usize)> = Vec::new();
     for (s, e) in hits {
@@ -1251,6 +1340,48 @@ mod tests {
             _ => panic!("code outline"),
         };
         (f, cf)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn alnum_runs_finds_every_long_run(
+            text in "[a-f0-9 ._\n]{0,300}", n in 1usize..40
+        ) {
+            let b = text.as_bytes();
+            let mut got = Vec::new();
+            alnum_runs(b, n, |s, e| got.push((s, e)));
+            let mut want = Vec::new();
+            let mut i = 0;
+            while i < b.len() {
+                let s = i;
+                while i < b.len() && b[i].is_ascii_alphanumeric() {
+                    i += 1;
+                }
+                if i - s >= n {
+                    want.push((s, i));
+                }
+                i = i.max(s + 1);
+            }
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn prefixless_keys_are_found_only_through_their_run() {
+        let c = Catalog::builtin().expect("catalog");
+        assert_eq!(c.code_anchors().prefixless_run, Some(32));
+        let key = crate::catalog::synth_key("{hex:32}.{alnum:16}", 3);
+        for text in [
+            format!("const k = \"{key}\";\n"),
+            format!("a.b(c);\nx = f(\"{key}\", 1)\n"),
+            format!("x = '{key}'"),
+        ] {
+            let (_, cf) = code("src/k.ts", &text);
+            assert_eq!(cf.key_literals.len(), 1, "{text}");
+        }
+        // 31 hex digits: no run, no window, no literal
+        let short = format!("const k = \"{}\";\n", &key[1..]);
+        assert!(windows(&short, &c).is_empty());
     }
 
     #[test]
