@@ -93,27 +93,41 @@ struct Sink<'w> {
     prev: Prev,
 }
 
-/// Bytes where JavaScript's lexical state can change (or a token needs the one before it).
-const JS_SPECIAL: [bool; 256] = special(b"'\"`/");
-/// The same inside a template interpolation, where braces decide when it ends.
-const JS_SPECIAL_TMPL: [bool; 256] = special(b"'\"`/{}");
-
-const fn special(bytes: &[u8]) -> [bool; 256] {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < bytes.len() {
-        t[bytes[i] as usize] = true;
-        i += 1;
+/// The first byte in `b[from..to]` where JavaScript's lexical state can change (a quote,
+/// backtick or slash; inside a template interpolation also a brace, where the interpolation may
+/// end), or `to`. Tests 16 bytes at a time without branches, so the compiler turns each block
+/// into a few vector compares and one mask.
+fn jump(b: &[u8], from: usize, to: usize, in_template: bool) -> usize {
+    if in_template {
+        jump_to::<true>(b, from, to)
+    } else {
+        jump_to::<false>(b, from, to)
     }
-    t
 }
 
-/// The first byte in `b[from..to]` the table marks, or `to`.
-fn jump(b: &[u8], from: usize, to: usize, table: &[bool; 256]) -> usize {
-    b[from..to]
+fn jump_to<const TEMPLATE: bool>(b: &[u8], from: usize, to: usize) -> usize {
+    const W: usize = 16;
+    let special = |c: u8| {
+        (c == b'\'')
+            | (c == b'"')
+            | (c == b'`')
+            | (c == b'/')
+            | (TEMPLATE && ((c == b'{') | (c == b'}')))
+    };
+    let mut i = from;
+    while i + W <= to {
+        let block: &[u8; W] = b[i..i + W].try_into().expect("16 bytes");
+        // 0xFF where special: one 128-bit value whose lowest set byte is the first hit
+        let hits = u128::from_le_bytes(block.map(|c| u8::from(special(c)).wrapping_neg()));
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += W;
+    }
+    b[i..to]
         .iter()
-        .position(|&c| table[c as usize])
-        .map_or(to, |p| from + p)
+        .position(|&c| special(c))
+        .map_or(to, |p| i + p)
 }
 
 /// A window held open for unclosed brackets ends after this many bytes whatever the nesting.
@@ -210,6 +224,13 @@ impl<'w> Sink<'w> {
         }
     }
 
+    /// Past the last window (and not held open): no token will be built from here on.
+    fn done(&self, at: usize) -> bool {
+        self.ranges.is_some_and(|r| {
+            self.hold_until.is_none() && !self.in_range && r.last().is_none_or(|l| l.1 <= at)
+        })
+    }
+
     /// After a jump over `b[from..to]` (identifiers, numbers, plain punctuation, spaces only):
     /// the last token in it, for what a following `/` means.
     fn prev_from_run(&mut self, b: &[u8], from: usize, to: usize) {
@@ -267,12 +288,10 @@ pub fn js_in(src: &str, windows: Option<&[(usize, usize)]>) -> Vec<Token> {
     while i < b.len() {
         // outside the windows, jump to the next byte that can change the lexical state
         if let Some(limit) = sink.skip_limit(i, b.len()) {
-            let table = if tmpl_stack.is_empty() {
-                &JS_SPECIAL
-            } else {
-                &JS_SPECIAL_TMPL
-            };
-            let stop = jump(b, i, limit, table);
+            if sink.done(i) {
+                break;
+            }
+            let stop = jump(b, i, limit, !tmpl_stack.is_empty());
             if stop > i {
                 sink.prev_from_run(b, i, stop);
                 i = stop;
@@ -529,6 +548,9 @@ pub fn python_in(src: &str, windows: Option<&[(usize, usize)]>) -> Vec<Token> {
     while i < b.len() {
         // outside the windows, jump to the next comment or string (with its prefix letters)
         if let Some(limit) = sink.skip_limit(i, b.len()) {
+            if sink.done(i) {
+                break;
+            }
             let mut stop =
                 memchr::memchr3(b'#', b'\'', b'"', &b[i..limit]).map_or(limit, |p| i + p);
             if stop < limit && b[stop] != b'#' {
@@ -658,6 +680,21 @@ fn py_string(src: &str, i: usize, raw: bool, emit: bool) -> (String, Span, usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn jump_stops_at_the_first_special_byte(
+            text in "[a-z /'\"`{}()\n]{0,80}", from in 0usize..80, cut in 0usize..80,
+            in_template: bool,
+        ) {
+            let b = text.as_bytes();
+            let to = b.len().saturating_sub(cut);
+            let from = from.min(to);
+            let set: &[u8] = if in_template { b"'\"`/{}" } else { b"'\"`/" };
+            let want = b[from..to].iter().position(|c| set.contains(c)).map_or(to, |p| from + p);
+            proptest::prop_assert_eq!(jump(b, from, to, in_template), want);
+        }
+    }
 
     fn kinds(src: &str, toks: &[Token]) -> Vec<String> {
         toks.iter()
