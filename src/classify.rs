@@ -88,14 +88,16 @@ pub fn classify(rel_path: &str) -> Option<FileKind> {
     }
     let lower = name.to_ascii_lowercase();
     // `Dockerfile.prod` is a Dockerfile; `dockerfile.rs` or `Dockerfile.md` is not
-    let not_docker_ext = lower.rsplit_once('.').is_some_and(|(_, ext)| {
-        NOT_DOCKERFILE_EXT.contains(&ext) || crate::parse::code::lang_of(&lower).is_some()
-    });
+    let not_docker_ext = || {
+        lower.rsplit_once('.').is_some_and(|(_, ext)| {
+            NOT_DOCKERFILE_EXT.contains(&ext) || crate::parse::code::lang_of(&lower).is_some()
+        })
+    };
     if lower == "dockerfile"
         || lower == "containerfile"
         || lower.ends_with(".dockerfile")
         || ((lower.starts_with("dockerfile.") || lower.starts_with("containerfile."))
-            && !not_docker_ext)
+            && !not_docker_ext())
     {
         return Some(FileKind::Dockerfile);
     }

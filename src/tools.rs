@@ -98,6 +98,9 @@ pub struct Tools {
     pub provider_aliases: BTreeMap<String, String>,
     pub syntaxes: Vec<Syntax>,
     pub tools: Vec<Tool>,
+    /// the extensions (`.json`, `.yaml`) every `files` pattern's name ends with, when each
+    /// has a literal one: a file with none of them belongs to no tool (most files of a repo)
+    exts: Option<Vec<String>>,
 }
 
 /// The built-in table. A broken table is a build defect: the unit tests load it.
@@ -124,10 +127,26 @@ impl Tools {
                 }
             }
         }
+        let exts = raw
+            .tool
+            .iter()
+            .flat_map(|t| &t.files)
+            .map(|p| {
+                let last = p.rsplit('/').next().unwrap_or(p);
+                let literal = last.rsplit('*').next().unwrap_or(last);
+                literal.rfind('.').map(|d| literal[d..].to_string())
+            })
+            .collect::<Option<Vec<String>>>()
+            .map(|mut v| {
+                v.sort();
+                v.dedup();
+                v
+            });
         Ok(Tools {
             provider_aliases: raw.provider_aliases,
             syntaxes,
             tools: raw.tool,
+            exts,
         })
     }
 
@@ -135,6 +154,13 @@ impl Tools {
     pub fn for_path(&self, rel_path: &str) -> Option<usize> {
         // the file name against each pattern's last segment first: most paths stop there
         let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
+        if self
+            .exts
+            .as_ref()
+            .is_some_and(|exts| !exts.iter().any(|e| name.ends_with(e.as_str())))
+        {
+            return None;
+        }
         self.tools.iter().position(|t| {
             t.files.iter().any(|p| {
                 let last = p.rsplit('/').next().unwrap_or(p);
@@ -199,6 +225,28 @@ fn match_seg(p: &[u8], s: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_extension_filter_never_hides_a_tool() {
+        let table = |files: &str| {
+            format!(
+                "syntax = []\n[provider_aliases]\n[[tool]]\nid = \"t\"\nname = \"T\"\n\
+                 files = {files}\nformat = \"json\"\nrefs = []\n"
+            )
+        };
+        let t = Tools::parse(&table(r#"[".x/conf.json", ".x/**/*.yml"]"#)).expect("table");
+        assert_eq!(
+            t.exts.as_deref(),
+            Some(&[".json".to_string(), ".yml".to_string()][..])
+        );
+        assert_eq!(t.for_path("a/.x/conf.json"), Some(0));
+        assert_eq!(t.for_path(".x/deep/er/f.yml"), Some(0));
+        assert_eq!(t.for_path(".x/conf.ts"), None);
+        // a name with no literal extension turns the filter off
+        let t = Tools::parse(&table(r#"[".x/conf.json", ".y/llmrc*"]"#)).expect("table");
+        assert!(t.exts.is_none());
+        assert_eq!(t.for_path(".y/llmrc-local"), Some(0));
+    }
 
     #[test]
     fn builtin_table_loads() {
