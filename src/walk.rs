@@ -188,10 +188,13 @@ pub fn walk(
             let Some(kind) = classify::classify(&rel) else {
                 return WalkState::Continue;
             };
-            let mut path = entry.path().to_path_buf();
+            // a symlink is read through its target; any other path is borrowed, not copied
+            let mut path = std::borrow::Cow::Borrowed(entry.path());
             if ft.is_symlink() {
                 match path.canonicalize() {
-                    Ok(t) if t.starts_with(canon_root) && t.is_file() => path = t,
+                    Ok(t) if t.starts_with(canon_root) && t.is_file() => {
+                        path = std::borrow::Cow::Owned(t);
+                    }
                     Ok(_) | Err(_) => {
                         local.skipped.push(Skipped {
                             path: rel,
@@ -220,7 +223,7 @@ pub fn walk(
                         // a symlink's target, or a name the relative path shows lossily,
                         // is kept as it is
                         f.disk = Some(if ft.is_symlink() || path.to_str().is_none() {
-                            Arc::new(index::Disk::At(path.clone()))
+                            Arc::new(index::Disk::At(path.to_path_buf()))
                         } else {
                             Arc::clone(under_root)
                         });

@@ -42,30 +42,47 @@ impl Check for ClientSideKey {
         &Self::META
     }
 
+    /// Env reads of browser-exposed names, judged once per name for the whole project (a
+    /// monorepo reads the same few names in thousands of files).
+    fn check_project(&self, cx: &Cx, out: &mut Vec<Finding>) {
+        type Judged = Option<(String, Confidence, String, String)>;
+        let mut memo: std::collections::HashMap<&str, Judged> = std::collections::HashMap::new();
+        for (file, f) in cx.index.files.iter().enumerate() {
+            let Some(code) = f.facts.code() else { continue };
+            if code.lang != crate::parse::code::Lang::Js {
+                continue;
+            }
+            for r in &code.env_reads {
+                // only browser-exposed names matter here: a cheap prefix test before the name is judged
+                let public = cx.catalog.public_prefixes.iter().any(|p| {
+                    r.name.len() > p.prefix.len() && r.name.as_bytes()[..p.prefix.len()].eq_ignore_ascii_case(p.prefix.as_bytes())
+                });
+                if !public {
+                    continue;
+                }
+                let judged = memo.entry(&r.name).or_insert_with(|| {
+                    let info = roles::name_info(cx.catalog, &r.name);
+                    let prefix = info.public_prefix.clone()?;
+                    let assign_info = roles::AssignInfo { name: info, key: None, url: None, host: None };
+                    let (why, confidence) = verdict(cx, None, &assign_info)?;
+                    Some((why, confidence, prefix, assign_info.name.bare))
+                });
+                let Some((why, confidence, prefix, bare)) = judged else { continue };
+                out.push(
+                    Finding::new(&Self::META, Label::new(file, r.span, format!("`{prefix}*` is inlined into the bundle")), format!("`{}` {why}, and the bundler inlines `{prefix}` variables into browser code", r.name))
+                        .confidence(*confidence)
+                        .help(format!("read {bare} in server code only (an API route or server action)"))
+                        .evidence(format!("read|{}", r.name)),
+                );
+            }
+        }
+    }
+
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
         let f = &cx.index.files[file];
         let Some(code) = f.facts.code() else { return };
         if code.lang != crate::parse::code::Lang::Js {
             return;
-        }
-        for r in &code.env_reads {
-            // only browser-exposed names matter here: a cheap prefix test before the name is judged
-            let public = cx.catalog.public_prefixes.iter().any(|p| {
-                r.name.len() > p.prefix.len() && r.name.as_bytes()[..p.prefix.len()].eq_ignore_ascii_case(p.prefix.as_bytes())
-            });
-            if !public {
-                continue;
-            }
-            let info = roles::name_info(cx.catalog, &r.name);
-            let Some(prefix) = &info.public_prefix else { continue };
-            let assign_info = roles::AssignInfo { name: info.clone(), key: None, url: None, host: None };
-            let Some((why, confidence)) = verdict(cx, None, &assign_info) else { continue };
-            out.push(
-                Finding::new(&Self::META, Label::new(file, r.span, format!("`{prefix}*` is inlined into the bundle")), format!("`{}` {why}, and the bundler inlines `{prefix}` variables into browser code", r.name))
-                    .confidence(confidence)
-                    .help(format!("read {} in server code only (an API route or server action)", info.bare))
-                    .evidence(format!("read|{}", r.name)),
-            );
         }
         if code.sdk_calls.is_empty() && code.key_literals.is_empty() {
             return;

@@ -349,6 +349,10 @@ fn sdk_scopes(code: &CodeFacts, catalog: &Catalog, facts: &mut FileFacts) {
     }
 }
 
+/// Variables assigned straight from an env read (`const key = process.env.X`), by name; borrowed
+/// from the file and its tokens, no copy per file.
+type Aliases<'a> = HashMap<&'a str, &'a str>;
+
 struct Analyzer<'a> {
     src: &'a str,
     t: &'a [Token],
@@ -548,7 +552,7 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Variables bound to an env read: `const key = process.env.X`, `key = os.environ["X"]`.
-    fn aliases(&self) -> HashMap<String, String> {
+    fn aliases(&self) -> Aliases<'a> {
         let mut out = HashMap::new();
         for i in 0..self.t.len() {
             let Some(name) = self.ident(i) else { continue };
@@ -572,7 +576,7 @@ impl<'a> Analyzer<'a> {
                 continue;
             }
             if let Some((env, _, _)) = self.env_read_at(j + 1) {
-                out.insert(name.to_string(), env.to_string());
+                out.insert(name, env);
             }
         }
         out
@@ -642,7 +646,7 @@ impl<'a> Analyzer<'a> {
         out
     }
 
-    fn value(&self, s: usize, e: usize, aliases: &HashMap<String, String>) -> ArgValue {
+    fn value(&self, s: usize, e: usize, aliases: &Aliases<'a>) -> ArgValue {
         for i in s..e {
             if let Some((n, _, _)) = self.env_read_at(i) {
                 return ArgValue::Env(n.to_string());
@@ -661,7 +665,7 @@ impl<'a> Analyzer<'a> {
                 (Tok::Ident, "false" | "False") => return ArgValue::Bool(false),
                 (Tok::Ident, id) => {
                     if let Some(env) = aliases.get(id) {
-                        return ArgValue::Env(env.clone());
+                        return ArgValue::Env(env.to_string());
                     }
                 }
                 _ => {}
@@ -676,7 +680,7 @@ impl<'a> Analyzer<'a> {
         ArgValue::Other
     }
 
-    fn sdk_calls(&self, aliases: &HashMap<String, String>) -> Vec<SdkCall> {
+    fn sdk_calls(&self, aliases: &Aliases<'a>) -> Vec<SdkCall> {
         let mut out = Vec::new();
         for i in 0..self.t.len() {
             let Some(name) = self.ident(i) else { continue };
@@ -760,7 +764,7 @@ impl<'a> Analyzer<'a> {
                 ))
     }
 
-    fn logs(&self, aliases: &HashMap<String, String>) -> Vec<LogCall> {
+    fn logs(&self, aliases: &Aliases<'a>) -> Vec<LogCall> {
         let mut out = Vec::new();
         for i in 0..self.t.len() {
             let Some(name) = self.ident(i) else { continue };
@@ -800,7 +804,7 @@ impl<'a> Analyzer<'a> {
                             .filter(|e| crate::roles::is_llm_key(self.catalog, e))
                         {
                             if !self.presence_only(j) {
-                                leaks.push((env.clone(), t.span));
+                                leaks.push((env.to_string(), t.span));
                             }
                         }
                         // `console.log(process.env)` / `print(os.environ)`: everything
@@ -834,7 +838,7 @@ impl<'a> Analyzer<'a> {
                                             t.span.start as usize + o + 1 + m.len(),
                                         )
                                     });
-                                leaks.push((env.clone(), at));
+                                leaks.push((env.to_string(), at));
                             }
                         }
                         for c in FSTRING_ENV.captures_iter(value) {
@@ -857,7 +861,7 @@ impl<'a> Analyzer<'a> {
         out
     }
 
-    fn headers(&self, aliases: &HashMap<String, String>) -> Vec<HeaderUse> {
+    fn headers(&self, aliases: &Aliases<'a>) -> Vec<HeaderUse> {
         let mut out = Vec::new();
         for i in 0..self.t.len() {
             let name: &str = match &self.t[i].kind {
@@ -904,10 +908,10 @@ impl<'a> Analyzer<'a> {
                             for c in FSTRING_REF.captures_iter(value) {
                                 if let Some(m) = c.get(1) {
                                     key_names.push(
-                                        aliases
-                                            .get(m.as_str())
-                                            .cloned()
-                                            .unwrap_or_else(|| m.as_str().to_string()),
+                                        aliases.get(m.as_str()).map_or_else(
+                                            || m.as_str().to_string(),
+                                            |e| e.to_string(),
+                                        ),
                                     );
                                 }
                             }
@@ -921,7 +925,7 @@ impl<'a> Analyzer<'a> {
                         if let Some((env, _, _)) = self.env_read_at(j) {
                             key_names.push(env.to_string());
                         } else if let Some(env) = aliases.get(id) {
-                            key_names.push(env.clone());
+                            key_names.push(env.to_string());
                         } else if is_keyish_var(id)
                             && !(j > 0
                                 && self.punct(j - 1, b'.')
@@ -953,7 +957,7 @@ impl<'a> Analyzer<'a> {
         out
     }
 
-    fn bundle_leaks(&self, next: bool, aliases: &HashMap<String, String>) -> Vec<BundleLeak> {
+    fn bundle_leaks(&self, next: bool, aliases: &Aliases<'a>) -> Vec<BundleLeak> {
         let mut out = Vec::new();
         for i in 0..self.t.len() {
             let Some(key) = self.ident(i) else { continue };
@@ -1008,7 +1012,7 @@ impl<'a> Analyzer<'a> {
                     } else if self.ident(j) == Some("env") && self.punct(j + 1, b'.') {
                         secret = self.ident(j + 2).map(String::from);
                     } else if let Some(env) = self.ident(j).and_then(|id| aliases.get(id)) {
-                        secret = Some(env.clone());
+                        secret = Some(env.to_string());
                     }
                 }
                 let leaks_key = secret
