@@ -113,6 +113,8 @@ pub struct ProjectIndex {
     pub scopes: Vec<Scope>,
     /// names some file sets to a non-empty value, built on first use
     set_names: std::sync::OnceLock<std::collections::HashSet<String>>,
+    /// Dockerfile path -> build context, from every compose `build:`, built on first use
+    compose_contexts: std::sync::OnceLock<HashMap<String, String>>,
 }
 
 impl ProjectIndex {
@@ -122,6 +124,7 @@ impl ProjectIndex {
             files,
             scopes: Vec::new(),
             set_names: std::sync::OnceLock::new(),
+            compose_contexts: std::sync::OnceLock::new(),
         };
         index.scopes = dotenv_scopes(&index.files);
         index.scopes.extend(compose_scopes(&index.files));
@@ -176,6 +179,28 @@ impl ProjectIndex {
                     .collect()
             })
             .contains(name)
+    }
+
+    /// The build context a compose file's `build:` gives the Dockerfile at `dockerfile` (the
+    /// first compose file in path order that names it), if any. One pass over the index on
+    /// first use, instead of one per Dockerfile.
+    pub fn compose_context(&self, dockerfile: &str) -> Option<&str> {
+        self.compose_contexts
+            .get_or_init(|| {
+                let mut map = HashMap::new();
+                for f in &self.files {
+                    let Some(c) = f.facts.compose() else { continue };
+                    let cdir = parent_dir(&f.source.rel_path);
+                    for b in c.services.iter().filter_map(|s| s.build.as_ref()) {
+                        let ctx = join_path(cdir, &b.context);
+                        let df = join_path(&ctx, b.dockerfile.as_deref().unwrap_or("Dockerfile"));
+                        map.entry(df).or_insert(ctx);
+                    }
+                }
+                map
+            })
+            .get(dockerfile)
+            .map(String::as_str)
     }
 
     /// The files under folder `dir` (relative, no trailing `/`; empty for all), as a range of

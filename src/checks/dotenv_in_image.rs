@@ -39,18 +39,7 @@ fn dir_of(p: &str) -> &str {
 
 /// The build context of a Dockerfile: set by a compose `build:` that names it, else its folder.
 fn context_of(index: &ProjectIndex, dockerfile: &str) -> String {
-    for f in &index.files {
-        let Some(c) = f.facts.compose() else { continue };
-        let cdir = dir_of(&f.source.rel_path);
-        for b in c.services.iter().filter_map(|s| s.build.as_ref()) {
-            let ctx = join_path(cdir, &b.context);
-            let df = join_path(&ctx, b.dockerfile.as_deref().unwrap_or("Dockerfile"));
-            if df == dockerfile {
-                return ctx;
-            }
-        }
-    }
-    dir_of(dockerfile).to_string()
+    index.compose_context(dockerfile).unwrap_or_else(|| dir_of(dockerfile)).to_string()
 }
 
 fn has_key(cx: &Cx, f: &IndexedFile) -> bool {

@@ -50,7 +50,8 @@ impl Check for ReusableSecretNotPassed {
                 let Some(uses) = &job.uses else { continue };
                 let Some(local) = uses.value.strip_prefix("./") else { continue };
                 let target = format!("{root}{local}");
-                let Some((ti, tf)) = cx.index.files.iter().enumerate().find(|(_, t)| t.source.rel_path == target) else { continue };
+                let Some(ti) = cx.index.find(&target) else { continue };
+                let tf = &cx.index.files[ti];
                 let Some(called) = tf.facts.workflow() else { continue };
                 if job.secrets == PassedSecrets::Inherit {
                     inherited.insert(ti);
