@@ -14,7 +14,6 @@
 //! - reading stops one byte past the size cap, so a huge file costs at most the cap (no `stat`
 //!   per file: the cap is the only thing it would tell).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -378,7 +377,7 @@ pub struct GitignoreChain {
     given: PathBuf,
     root: PathBuf,
     /// folder → the matchers that have a say in it and whether it is itself excluded
-    chains: RwLock<HashMap<PathBuf, Arc<Folder>>>,
+    chains: RwLock<foldhash::HashMap<PathBuf, Arc<Folder>>>,
 }
 
 /// What the `.gitignore` files say about one folder.
@@ -399,7 +398,7 @@ impl GitignoreChain {
         GitignoreChain {
             given,
             root,
-            chains: RwLock::new(HashMap::new()),
+            chains: RwLock::new(foldhash::HashMap::default()),
         }
     }
 

@@ -46,7 +46,7 @@ impl Check for ClientSideKey {
     /// monorepo reads the same few names in thousands of files).
     fn check_project(&self, cx: &Cx, out: &mut Vec<Finding>) {
         type Judged = Option<(String, Confidence, String, String)>;
-        let mut memo: std::collections::HashMap<&str, Judged> = std::collections::HashMap::new();
+        let mut memo: foldhash::HashMap<&str, Judged> = foldhash::HashMap::default();
         for (file, f) in cx.index.files.iter().enumerate() {
             let Some(code) = f.facts.code() else { continue };
             if code.lang != crate::parse::code::Lang::Js {

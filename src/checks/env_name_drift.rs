@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::checks::undefined_env_read::{documents_env, judged_once, provided};
 use crate::checks::{Check, Cx, Meta};
@@ -63,10 +63,10 @@ impl Check for EnvNameDrift {
             return;
         }
         let provided = provided(cx);
-        let mut memo = std::collections::HashMap::new();
+        let mut memo = foldhash::HashMap::default();
         for (fi, f) in cx.index.files.iter().enumerate() {
             let Some(code) = f.facts.code() else { continue };
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = foldhash::HashSet::default();
             for r in &code.env_reads {
                 if provided.contains_key(&*r.name) || !judged_once(cx, &mut memo, &r.name) || !seen.insert(&r.name) {
                     continue;

@@ -41,13 +41,13 @@ pub fn judged(cx: &Cx, name: &str) -> bool {
 }
 
 /// [`judged`] once per distinct name: a monorepo reads the same few names in every file.
-pub fn judged_once<'a>(cx: &Cx, memo: &mut std::collections::HashMap<&'a str, bool>, name: &'a str) -> bool {
+pub fn judged_once<'a>(cx: &Cx, memo: &mut foldhash::HashMap<&'a str, bool>, name: &'a str) -> bool {
     *memo.entry(name).or_insert_with(|| judged(cx, name))
 }
 
 /// Every name some config in the repository sets, and where (file, span) the first one is.
-pub fn provided<'a>(cx: &'a Cx<'a>) -> std::collections::HashMap<&'a str, (usize, crate::source::Span)> {
-    let mut out = std::collections::HashMap::new();
+pub fn provided<'a>(cx: &'a Cx<'a>) -> foldhash::HashMap<&'a str, (usize, crate::source::Span)> {
+    let mut out = foldhash::HashMap::default();
     for (fi, f) in cx.index.files.iter().enumerate() {
         if f.kind == crate::classify::FileKind::Source {
             // synthetic SDK slots are not configuration
@@ -74,10 +74,10 @@ impl Check for UndefinedEnvRead {
             return;
         }
         let provided = provided(cx);
-        let mut memo = std::collections::HashMap::new();
+        let mut memo = foldhash::HashMap::default();
         for (fi, f) in cx.index.files.iter().enumerate() {
             let Some(code) = f.facts.code() else { continue };
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = foldhash::HashSet::default();
             for r in &code.env_reads {
                 if r.has_default || provided.contains_key(&*r.name) || !judged_once(cx, &mut memo, &r.name) || !seen.insert(&r.name) {
                     continue;

@@ -4,7 +4,6 @@
 //! Works on the tokens of [`lex`](crate::parse::lex), never on raw text, so nothing inside a
 //! comment or string is taken for code.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::LazyLock;
 
@@ -161,7 +160,8 @@ pub fn intern(name: &str) -> Arc<str> {
     use std::collections::HashSet;
     const CAP: usize = 1 << 16;
     thread_local! {
-        static NAMES: RefCell<HashSet<Arc<str>>> = RefCell::new(HashSet::new());
+        static NAMES: RefCell<HashSet<Arc<str>, foldhash::fast::RandomState>> =
+            RefCell::new(HashSet::default());
     }
     NAMES.with_borrow_mut(|names| {
         if let Some(n) = names.get(name) {
@@ -351,7 +351,7 @@ fn sdk_scopes(code: &CodeFacts, catalog: &Catalog, facts: &mut FileFacts) {
 
 /// Variables assigned straight from an env read (`const key = process.env.X`), by name; borrowed
 /// from the file and its tokens, no copy per file.
-type Aliases<'a> = HashMap<&'a str, &'a str>;
+type Aliases<'a> = foldhash::HashMap<&'a str, &'a str>;
 
 struct Analyzer<'a> {
     src: &'a str,
@@ -553,7 +553,7 @@ impl<'a> Analyzer<'a> {
 
     /// Variables bound to an env read: `const key = process.env.X`, `key = os.environ["X"]`.
     fn aliases(&self) -> Aliases<'a> {
-        let mut out = HashMap::new();
+        let mut out = Aliases::default();
         for i in 0..self.t.len() {
             let Some(name) = self.ident(i) else { continue };
             let mut j = i + 1;
