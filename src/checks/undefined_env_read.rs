@@ -87,7 +87,7 @@ impl Check for UndefinedEnvRead {
                 }
                 // `os.getenv("GOOGLE_API_KEY") or os.getenv("GEMINI_API_KEY")`: a fallback
                 // name beside a provided one is an alias, not a missing variable
-                let same_line = |o: &crate::parse::code::EnvRead| o.line == r.line;
+                let same_line = |o: &crate::parse::code::EnvRead| o.line_start == r.line_start;
                 if code.env_reads.iter().any(|o| o.name != r.name && provided.contains_key(&*o.name) && same_line(o)) {
                     continue;
                 }

@@ -66,8 +66,10 @@ pub struct EnvRead {
     pub span: Span,
     /// `?? 'x'`, `|| 'x'`, `.get("X", "d")`, a settings default
     pub has_default: bool,
-    /// 0-based line of the read (filled in after the pass)
-    pub line: u32,
+    /// byte offset where the read's line starts (filled in after the pass): two reads are on
+    /// one line when these are equal. An offset costs a short backward scan per read; a line
+    /// number would cost counting every newline before it.
+    pub line_start: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -218,7 +220,7 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
                 code.env_reads = settings_fields(text);
                 code.env_reads
                     .iter_mut()
-                    .for_each(|r| r.line = line_of(text, r.span));
+                    .for_each(|r| r.line_start = line_start_of(text, r.span));
             }
             facts.outline = Outline::Code(Box::new(code));
             return facts;
@@ -273,20 +275,8 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
     if bundle_config {
         code.bundle_leaks = a.bundle_leaks(name.starts_with("next."), &aliases);
     }
-    if !code.env_reads.is_empty() {
-        // one forward newline count up to the last read
-        let mut order: Vec<usize> = (0..code.env_reads.len()).collect();
-        order.sort_by_key(|&i| code.env_reads[i].span.start);
-        let (mut at, mut line) = (0usize, 0u32);
-        let b = text.as_bytes();
-        for i in order {
-            let to = (code.env_reads[i].span.start as usize).min(b.len());
-            if to > at {
-                line += memchr::memchr_iter(b'\n', &b[at..to]).count() as u32;
-                at = to;
-            }
-            code.env_reads[i].line = line;
-        }
+    for r in code.env_reads.iter_mut() {
+        r.line_start = line_start_of(text, r.span);
     }
     sdk_scopes(&code, catalog, &mut facts);
     // kept for the whole run, for every source file of a monorepo: no spare capacity
@@ -499,7 +489,7 @@ impl<'a> Analyzer<'a> {
         for i in 0..self.t.len() {
             if let Some((name, span, next)) = self.env_read_at(i) {
                 out.push(EnvRead {
-                    line: 0,
+                    line_start: 0,
                     name: intern(name),
                     span,
                     has_default: self.has_default_after(next),
@@ -537,7 +527,7 @@ impl<'a> Analyzer<'a> {
                         {
                             let has_default = self.punct(j + 1, b'=');
                             out.push(EnvRead {
-                                line: 0,
+                                line_start: 0,
                                 name: intern(self.t[j].text(self.src)),
                                 span: self.t[j].span,
                                 has_default,
@@ -1095,7 +1085,7 @@ fn settings_fields(text: &str) -> Vec<EnvRead> {
                     if name.as_str() != "model_config" && !ty.as_str().contains("ClassVar") {
                         let has_default = f.get(4).is_some() || ty.as_str().contains("None");
                         out.push(EnvRead {
-                            line: 0,
+                            line_start: 0,
                             name: intern(&format!(
                                 "{prefix}{}",
                                 name.as_str().to_ascii_uppercase()
@@ -1289,9 +1279,9 @@ pub fn windows(text: &str, catalog: &Catalog) -> Vec<(usize, usize)> {
     out
 }
 
-fn line_of(text: &str, span: Span) -> u32 {
+fn line_start_of(text: &str, span: Span) -> u32 {
     let to = (span.start as usize).min(text.len());
-    memchr::memchr_iter(b'\n', &text.as_bytes()[..to]).count() as u32
+    memchr::memrchr(b'\n', &text.as_bytes()[..to]).map_or(0, |p| p as u32 + 1)
 }
 
 /// Key literals in any other text source: prefix-anchored formats only, found with one
