@@ -47,10 +47,10 @@ fn root_of(path: &str) -> &str {
 pub fn docker_run_env_files(cx: &Cx) -> Vec<(usize, Span, usize)> {
     let mut refs: Vec<(usize, EnvFileRef, String)> = Vec::new();
     for (fi, f) in cx.index.files.iter().enumerate() {
-        let dir = f.source.rel_path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+        let dir = || f.source.rel_path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
         match &f.facts.outline {
-            Outline::Script(list) => refs.extend(list.iter().map(|r| (fi, r.clone(), dir.clone()))),
-            Outline::Package(p) => refs.extend(p.env_files.iter().map(|r| (fi, r.clone(), dir.clone()))),
+            Outline::Script(list) => refs.extend(list.iter().map(|r| (fi, r.clone(), dir()))),
+            Outline::Package(p) => refs.extend(p.env_files.iter().map(|r| (fi, r.clone(), dir()))),
             Outline::Workflow(wf) => {
                 for run in wf.jobs.iter().flat_map(|j| &j.steps).filter_map(|s| s.run.as_ref()) {
                     let text = &f.source.text;

@@ -37,20 +37,53 @@ fn normal(s: &str) -> String {
     s.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase()
 }
 
-/// A provided name the read name is probably meant to be.
-pub fn near_miss<'a>(cx: &Cx, read: &str, provided: &HashMap<&'a str, (usize, Span)>) -> Option<&'a str> {
-    let ri = roles::name_info(cx.catalog, read);
-    let read_is_catalog = cx.catalog.env(read).is_some();
-    let mut names: Vec<&&str> = provided.keys().collect();
-    names.sort();
-    names.into_iter().copied().find(|p| {
-        if *p == read {
-            return false;
+/// Finds the provided name a read name is probably meant to be. The provided names are sorted
+/// and described once, on first use, and each read name is judged once (a monorepo reads the
+/// same few names in thousands of files).
+pub struct NearMiss<'a> {
+    provided: &'a HashMap<&'a str, (usize, Span)>,
+    /// provided names in order, with their roles and normal forms
+    names: Option<Vec<(&'a str, roles::NameInfo, String)>>,
+    memo: HashMap<&'a str, Option<&'a str>>,
+}
+
+impl<'a> NearMiss<'a> {
+    pub fn new(provided: &'a HashMap<&'a str, (usize, Span)>) -> Self {
+        NearMiss {
+            provided,
+            names: None,
+            memo: HashMap::default(),
         }
-        let pi = roles::name_info(cx.catalog, p);
-        let same_slot = !ri.group.is_empty() && pi.group == ri.group && pi.role == ri.role && pi.public_prefix == ri.public_prefix && !(read_is_catalog && cx.catalog.env(p).is_some());
-        same_slot || normal(p) == normal(read) || crate::ci::edit_distance(p, read) <= 2
-    })
+    }
+
+    /// The first provided name (in sorted order) in the same provider slot and role as `read`,
+    /// with the same normal form, or at most two edits away.
+    pub fn find(&mut self, cx: &Cx, read: &'a str) -> Option<&'a str> {
+        if let Some(&known) = self.memo.get(read) {
+            return known;
+        }
+        let provided = self.provided;
+        let names = self.names.get_or_insert_with(|| {
+            let mut names: Vec<&str> = provided.keys().copied().collect();
+            names.sort_unstable();
+            names.into_iter().map(|p| (p, roles::name_info(cx.catalog, p), normal(p))).collect()
+        });
+        let ri = roles::name_info(cx.catalog, read);
+        let read_is_catalog = cx.catalog.env(read).is_some();
+        let read_normal = normal(read);
+        let found = names
+            .iter()
+            .find(|(p, pi, pn)| {
+                if *p == read {
+                    return false;
+                }
+                let same_slot = !ri.group.is_empty() && pi.group == ri.group && pi.role == ri.role && pi.public_prefix == ri.public_prefix && !(read_is_catalog && cx.catalog.env(p).is_some());
+                same_slot || *pn == read_normal || crate::ci::edit_distance(p, read) <= 2
+            })
+            .map(|(p, _, _)| *p);
+        self.memo.insert(read, found);
+        found
+    }
 }
 
 impl Check for EnvNameDrift {
@@ -63,6 +96,7 @@ impl Check for EnvNameDrift {
             return;
         }
         let provided = provided(cx);
+        let mut near = NearMiss::new(&provided);
         let mut memo = foldhash::HashMap::default();
         for (fi, f) in cx.index.files.iter().enumerate() {
             let Some(code) = f.facts.code() else { continue };
@@ -71,7 +105,7 @@ impl Check for EnvNameDrift {
                 if provided.contains_key(&*r.name) || !judged_once(cx, &mut memo, &r.name) || !seen.insert(&r.name) {
                     continue;
                 }
-                let Some(near) = near_miss(cx, &r.name, &provided) else { continue };
+                let Some(near) = near.find(cx, &r.name) else { continue };
                 let (pf, ps) = provided[near];
                 out.push(
                     Finding::new(&Self::META, Label::new(fi, r.span, format!("`{near}` is what is set")), format!("the code reads `{}`, but the configuration sets `{near}`", r.name))

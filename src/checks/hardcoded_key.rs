@@ -45,7 +45,8 @@ impl Check for HardcodedKey {
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
         let f = &cx.index.files[file];
         let Some(code) = f.facts.code() else { return };
-        if !f.committed || runtime(cx.index, f) == Runtime::Browser {
+        // the runtime walks up to the nearest package.json: only ask when there is a literal
+        if code.key_literals.is_empty() || !f.committed || runtime(cx.index, f) == Runtime::Browser {
             return;
         }
         for lit in &code.key_literals {

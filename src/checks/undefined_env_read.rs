@@ -74,6 +74,7 @@ impl Check for UndefinedEnvRead {
             return;
         }
         let provided = provided(cx);
+        let mut near = crate::checks::env_name_drift::NearMiss::new(&provided);
         let mut memo = foldhash::HashMap::default();
         for (fi, f) in cx.index.files.iter().enumerate() {
             let Some(code) = f.facts.code() else { continue };
@@ -82,7 +83,7 @@ impl Check for UndefinedEnvRead {
                 if r.has_default || provided.contains_key(&*r.name) || !judged_once(cx, &mut memo, &r.name) || !seen.insert(&r.name) {
                     continue;
                 }
-                if crate::checks::env_name_drift::near_miss(cx, &r.name, &provided).is_some() {
+                if near.find(cx, &r.name).is_some() {
                     continue;
                 }
                 // `os.getenv("GOOGLE_API_KEY") or os.getenv("GEMINI_API_KEY")`: a fallback

@@ -52,10 +52,10 @@ impl Check for UndefinedInterpolation {
         let dir = f.source.rel_path.rsplit_once('/').map_or("", |(d, _)| d);
         let env_files: Vec<&crate::index::IndexedFile> = cx
             .index
-            .files
+            .dotenv_in(dir)
             .iter()
+            .map(|&i| &cx.index.files[i])
             .filter(|e| matches!(&e.kind, FileKind::Dotenv(r) if matches!(r, DotenvRole::Base | DotenvRole::Example)))
-            .filter(|e| e.source.rel_path.rsplit_once('/').map_or("", |(d, _)| d) == dir)
             .collect();
         if env_files.is_empty() {
             return;

@@ -42,6 +42,7 @@ impl Check for UnresolvedEnvReference {
             return;
         }
         let provided = provided(cx);
+        let mut near_miss = crate::checks::env_name_drift::NearMiss::new(&provided);
         for (fi, f) in cx.index.files.iter().enumerate() {
             let Some(s) = f.facts.settings() else { continue };
             let mut seen = std::collections::HashSet::new();
@@ -49,7 +50,7 @@ impl Check for UnresolvedEnvReference {
                 if r.has_default || provided.contains_key(r.name.as_str()) || !seen.insert(&r.name) {
                     continue;
                 }
-                let near = crate::checks::env_name_drift::near_miss(cx, &r.name, &provided);
+                let near = near_miss.find(cx, &r.name);
                 let (message, help) = match near {
                     Some(name) => (format!("{} reads `{}`, which nothing in the repository provides; `{name}` is documented", s.tool_name, r.name), format!("did you mean `{name}`?")),
                     None => (format!("{} reads `{}`, which no env file, workflow, compose or Dockerfile in the repository documents", s.tool_name, r.name), format!("document {} in .env.example", r.name)),
