@@ -15,7 +15,7 @@ fn main() -> std::process::ExitCode {
     let cli = keylint::cli::Cli::parse();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    match keylint::run(cli, &mut stdout.lock(), &mut stderr.lock()) {
+    match keylint::run_then_exit(cli, &mut stdout.lock(), &mut stderr.lock()) {
         Ok(code) => std::process::ExitCode::from(u8::try_from(code).unwrap_or(1)),
         // a closed pipe (`keylint lint | head`) is the reader's choice, not an error
         Err(keylint::error::Fatal::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
