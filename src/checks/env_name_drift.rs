@@ -1,6 +1,7 @@
 use foldhash::HashMap;
 
-use crate::checks::undefined_env_read::{documents_env, judged_once, provided};
+use crate::checks::undefined_env_read::judged_once;
+use crate::classify::FileKind;
 use crate::checks::{Check, Cx, Meta};
 use crate::finding::{Finding, Label};
 use crate::roles;
@@ -37,34 +38,56 @@ fn normal(s: &str) -> String {
     s.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase()
 }
 
-/// Finds the provided name a read name is probably meant to be. The provided names are sorted
-/// and described once, on first use, and each read name is judged once (a monorepo reads the
-/// same few names in thousands of files).
-pub struct NearMiss<'a> {
-    provided: &'a HashMap<&'a str, (usize, Span)>,
-    /// provided names in order, with their roles and normal forms
+/// The names the repository's configuration provides, for the checks that compare what code
+/// and settings read against them; with the near-miss search over those names.
+pub struct ProvidedEnv<'a> {
+    /// every name some config sets, and where (file, span) the first one is
+    at: HashMap<&'a str, (usize, Span)>,
+    /// provided names in order, with their roles and normal forms (built on first use)
     names: Option<Vec<(&'a str, roles::NameInfo, String)>>,
+    /// each read name is judged once: a monorepo reads the same few names in thousands of files
     memo: HashMap<&'a str, Option<&'a str>>,
 }
 
-impl<'a> NearMiss<'a> {
-    pub fn new(provided: &'a HashMap<&'a str, (usize, Span)>) -> Self {
-        NearMiss {
-            provided,
-            names: None,
-            memo: HashMap::default(),
+impl<'a> ProvidedEnv<'a> {
+    /// `None` when the repository has no env file at all: nothing documents its environment,
+    /// so there is nothing to compare reads against.
+    pub fn for_project(cx: &Cx<'a>) -> Option<Self> {
+        let files = &cx.index.files;
+        if !files.iter().any(|f| matches!(f.kind, FileKind::Dotenv(_))) {
+            return None;
         }
+        let mut at = HashMap::default();
+        for (fi, f) in files.iter().enumerate() {
+            // synthetic SDK slots in source files are not configuration
+            if f.kind == FileKind::Source {
+                continue;
+            }
+            for a in &f.facts.assignments {
+                at.entry(a.name.as_str()).or_insert((fi, a.name_span));
+            }
+        }
+        Some(ProvidedEnv { at, names: None, memo: HashMap::default() })
     }
 
-    /// The first provided name (in sorted order) in the same provider slot and role as `read`,
-    /// with the same normal form, or at most two edits away.
-    pub fn find(&mut self, cx: &Cx, read: &'a str) -> Option<&'a str> {
+    pub fn contains(&self, name: &str) -> bool {
+        self.at.contains_key(name)
+    }
+
+    /// Where a provided name is first set.
+    pub fn at(&self, name: &str) -> Option<(usize, Span)> {
+        self.at.get(name).copied()
+    }
+
+    /// The provided name `read` is probably meant to be: the first (in sorted order) in the same
+    /// provider slot and role, with the same normal form, or at most two edits away.
+    pub fn near_miss(&mut self, cx: &Cx, read: &'a str) -> Option<&'a str> {
         if let Some(&known) = self.memo.get(read) {
             return known;
         }
-        let provided = self.provided;
+        let at = &self.at;
         let names = self.names.get_or_insert_with(|| {
-            let mut names: Vec<&str> = provided.keys().copied().collect();
+            let mut names: Vec<&str> = at.keys().copied().collect();
             names.sort_unstable();
             names.into_iter().map(|p| (p, roles::name_info(cx.catalog, p), normal(p))).collect()
         });
@@ -92,21 +115,17 @@ impl Check for EnvNameDrift {
     }
 
     fn check_project(&self, cx: &Cx, out: &mut Vec<Finding>) {
-        if !documents_env(cx) {
-            return;
-        }
-        let provided = provided(cx);
-        let mut near = NearMiss::new(&provided);
+        let Some(mut provided) = ProvidedEnv::for_project(cx) else { return };
         let mut memo = foldhash::HashMap::default();
         for (fi, f) in cx.index.files.iter().enumerate() {
             let Some(code) = f.facts.code() else { continue };
             let mut seen = foldhash::HashSet::default();
             for r in &code.env_reads {
-                if provided.contains_key(&*r.name) || !judged_once(cx, &mut memo, &r.name) || !seen.insert(&r.name) {
+                if provided.contains(&r.name) || !judged_once(cx, &mut memo, &r.name) || !seen.insert(&r.name) {
                     continue;
                 }
-                let Some(near) = near.find(cx, &r.name) else { continue };
-                let (pf, ps) = provided[near];
+                let Some(near) = provided.near_miss(cx, &r.name) else { continue };
+                let Some((pf, ps)) = provided.at(near) else { continue };
                 out.push(
                     Finding::new(&Self::META, Label::new(fi, r.span, format!("`{near}` is what is set")), format!("the code reads `{}`, but the configuration sets `{near}`", r.name))
                         .related(Label::new(pf, ps, format!("`{near}` set here")))

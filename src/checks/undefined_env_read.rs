@@ -1,3 +1,4 @@
+use crate::checks::env_name_drift::ProvidedEnv;
 use crate::checks::{Check, Cx, Meta};
 use crate::finding::{Finding, Label};
 use crate::roles::{self, NameRole};
@@ -45,51 +46,28 @@ pub fn judged_once<'a>(cx: &Cx, memo: &mut foldhash::HashMap<&'a str, bool>, nam
     *memo.entry(name).or_insert_with(|| judged(cx, name))
 }
 
-/// Every name some config in the repository sets, and where (file, span) the first one is.
-pub fn provided<'a>(cx: &'a Cx<'a>) -> foldhash::HashMap<&'a str, (usize, crate::source::Span)> {
-    let mut out = foldhash::HashMap::default();
-    for (fi, f) in cx.index.files.iter().enumerate() {
-        if f.kind == crate::classify::FileKind::Source {
-            // synthetic SDK slots are not configuration
-            continue;
-        }
-        for a in &f.facts.assignments {
-            out.entry(a.name.as_str()).or_insert((fi, a.name_span));
-        }
-    }
-    out
-}
-
-pub fn documents_env(cx: &Cx) -> bool {
-    cx.index.files.iter().any(|f| matches!(f.kind, crate::classify::FileKind::Dotenv(_)))
-}
-
 impl Check for UndefinedEnvRead {
     fn meta(&self) -> &'static Meta {
         &Self::META
     }
 
     fn check_project(&self, cx: &Cx, out: &mut Vec<Finding>) {
-        if !documents_env(cx) {
-            return;
-        }
-        let provided = provided(cx);
-        let mut near = crate::checks::env_name_drift::NearMiss::new(&provided);
+        let Some(mut provided) = ProvidedEnv::for_project(cx) else { return };
         let mut memo = foldhash::HashMap::default();
         for (fi, f) in cx.index.files.iter().enumerate() {
             let Some(code) = f.facts.code() else { continue };
             let mut seen = foldhash::HashSet::default();
             for r in &code.env_reads {
-                if r.has_default || provided.contains_key(&*r.name) || !judged_once(cx, &mut memo, &r.name) || !seen.insert(&r.name) {
+                if r.has_default || provided.contains(&r.name) || !judged_once(cx, &mut memo, &r.name) || !seen.insert(&r.name) {
                     continue;
                 }
-                if near.find(cx, &r.name).is_some() {
+                if provided.near_miss(cx, &r.name).is_some() {
                     continue;
                 }
                 // `os.getenv("GOOGLE_API_KEY") or os.getenv("GEMINI_API_KEY")`: a fallback
                 // name beside a provided one is an alias, not a missing variable
                 let same_line = |o: &crate::parse::code::EnvRead| o.line_start == r.line_start;
-                if code.env_reads.iter().any(|o| o.name != r.name && provided.contains_key(&*o.name) && same_line(o)) {
+                if code.env_reads.iter().any(|o| o.name != r.name && provided.contains(&o.name) && same_line(o)) {
                     continue;
                 }
                 out.push(

@@ -1,4 +1,4 @@
-use crate::checks::undefined_env_read::{documents_env, provided};
+use crate::checks::env_name_drift::ProvidedEnv;
 use crate::checks::{Check, Cx, Meta};
 use crate::finding::{Finding, Label};
 
@@ -38,19 +38,15 @@ impl Check for UnresolvedEnvReference {
     }
 
     fn check_project(&self, cx: &Cx, out: &mut Vec<Finding>) {
-        if !documents_env(cx) {
-            return;
-        }
-        let provided = provided(cx);
-        let mut near_miss = crate::checks::env_name_drift::NearMiss::new(&provided);
+        let Some(mut provided) = ProvidedEnv::for_project(cx) else { return };
         for (fi, f) in cx.index.files.iter().enumerate() {
             let Some(s) = f.facts.settings() else { continue };
             let mut seen = std::collections::HashSet::new();
             for r in &s.refs {
-                if r.has_default || provided.contains_key(r.name.as_str()) || !seen.insert(&r.name) {
+                if r.has_default || provided.contains(&r.name) || !seen.insert(&r.name) {
                     continue;
                 }
-                let near = near_miss.find(cx, &r.name);
+                let near = provided.near_miss(cx, &r.name);
                 let (message, help) = match near {
                     Some(name) => (format!("{} reads `{}`, which nothing in the repository provides; `{name}` is documented", s.tool_name, r.name), format!("did you mean `{name}`?")),
                     None => (format!("{} reads `{}`, which no env file, workflow, compose or Dockerfile in the repository documents", s.tool_name, r.name), format!("document {} in .env.example", r.name)),
