@@ -14,8 +14,9 @@ fn main() -> std::process::ExitCode {
     }));
     let cli = keylint::cli::Cli::parse();
     let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    match keylint::run_then_exit(cli, &mut stdout.lock(), &mut stderr.lock()) {
+    // stderr is not locked for the whole run: the panic hook on a worker thread (a parser panic
+    // is caught and the run goes on) must be able to write to it, or it waits forever
+    match keylint::run_then_exit(cli, &mut stdout.lock(), &mut std::io::stderr()) {
         Ok(code) => std::process::ExitCode::from(u8::try_from(code).unwrap_or(1)),
         // a closed pipe (`keylint lint | head`) is the reader's choice, not an error
         Err(keylint::error::Fatal::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {

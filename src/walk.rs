@@ -253,6 +253,11 @@ fn parse_guarded(
     catalog: &Catalog,
 ) -> crate::facts::FileFacts {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // debug builds only: lets a test make the parser fail on one file
+        #[cfg(debug_assertions)]
+        if std::env::var_os("KEYLINT_DEBUG_PANIC_ON").is_some_and(|p| p == rel) {
+            panic!("parser panic requested by KEYLINT_DEBUG_PANIC_ON");
+        }
         crate::parse::parse(kind, rel, text, catalog)
     }))
     .unwrap_or_else(|_| {

@@ -181,3 +181,57 @@ fn a_fifo_named_like_an_env_file_is_never_opened() {
     // opening the FIFO would block forever; the run must finish and still judge `.env`
     check(dir.path(), &key, 1, &["key-endpoint-mismatch"]);
 }
+
+/// A parser that panics on one file (forced, in debug builds, through
+/// `KEYLINT_DEBUG_PANIC_ON`): that file becomes a parse-error finding, the rest of the tree is
+/// still linted, and the run ends. (The panic hook runs on a walker thread; it once waited
+/// forever for the stderr lock the main thread held.) Polled with a deadline, so a hang fails
+/// the test instead of stalling the suite.
+#[test]
+#[cfg(debug_assertions)]
+fn a_parser_panic_on_a_worker_thread_is_reported_and_the_run_ends() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let key = planted(d);
+    std::fs::create_dir_all(d.join("app")).expect("mkdir");
+    for i in 0..200 {
+        std::fs::write(
+            d.join(format!("app/f{i}.js")),
+            "const k = process.env.OPENAI_API_KEY;\n",
+        )
+        .expect("write");
+    }
+    let out_path = d.join("out.txt");
+    let out_file = std::fs::File::create(&out_path).expect("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_keylint"))
+        .args(["lint", ".", "--color", "never"])
+        .env("KEYLINT_DEBUG_PANIC_ON", "app/f7.js")
+        .current_dir(d)
+        .stdout(out_file.try_clone().expect("clone"))
+        .stderr(out_file)
+        .spawn()
+        .expect("run keylint");
+    let t = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if t.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("keylint did not finish after a parser panic");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let out = std::fs::read_to_string(&out_path).expect("read");
+    assert_eq!(status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("internal error while parsing this file"),
+        "{out}"
+    );
+    assert!(out.contains("app/f7.js"), "{out}");
+    assert!(
+        out.contains("key-endpoint-mismatch"),
+        "the rest was linted:\n{out}"
+    );
+    assert!(!out.contains(&key[12..]), "a key was printed:\n{out}");
+}
