@@ -1,3 +1,4 @@
+use crate::classify::FileKind;
 use crate::checks::{Check, Cx, Meta};
 use crate::finding::{Finding, Label};
 
@@ -27,6 +28,19 @@ declare_check! {
     }
 }
 
+/// What to do about it, by format (the walker's own message when a parser failed says so).
+fn help(kind: &FileKind, message: &str) -> &'static str {
+    if message.starts_with("internal error") {
+        return "keylint skipped this file; the rest of the run is complete. Please report it (the file's shape, not its values)";
+    }
+    match kind {
+        FileKind::Dotenv(_) => "write it as NAME=value and close every quote",
+        FileKind::Workflow | FileKind::Action | FileKind::Compose => "fix the YAML here: GitHub Actions or compose cannot read this file either",
+        FileKind::Dockerfile => "fix the instruction here: docker build stops on it too",
+        _ => "fix the syntax here: the tool that reads this file cannot read it either",
+    }
+}
+
 impl Check for ParseError {
     fn meta(&self) -> &'static Meta {
         &Self::META
@@ -36,7 +50,7 @@ impl Check for ParseError {
         for issue in &cx.index.files[file].facts.parse_issues {
             out.push(
                 Finding::new(&Self::META, Label::new(file, issue.span, "cannot parse this"), crate::render::sanitize(&issue.message))
-                    .help("write it as NAME=value and close every quote")
+                    .help(help(&cx.index.files[file].kind, &issue.message))
                     .evidence(crate::render::sanitize(&issue.message)),
             );
         }
