@@ -58,6 +58,11 @@ impl Assignment {
     }
 }
 
+/// The issue the walker records when a front end panicked on a file (the panic is caught and
+/// the run goes on).
+pub const PARSER_FAILED: &str =
+    "internal error while parsing this file; it was skipped (please report it)";
+
 /// A part of a file the front end could not read.
 #[derive(Debug, Clone)]
 pub struct ParseIssue {

@@ -264,8 +264,7 @@ fn parse_guarded(
         let mut facts = crate::facts::FileFacts::default();
         facts.parse_issues.push(crate::facts::ParseIssue {
             span: crate::source::Span::new(0, 0),
-            message: "internal error while parsing this file; it was skipped (please report it)"
-                .to_string(),
+            message: crate::facts::PARSER_FAILED.to_string(),
         });
         facts
     })

@@ -28,9 +28,9 @@ declare_check! {
     }
 }
 
-/// What to do about it, by format (the walker's own message when a parser failed says so).
+/// What to do about it, by format; a parser failure is keylint's fault, not the file's.
 fn help(kind: &FileKind, message: &str) -> &'static str {
-    if message.starts_with("internal error") {
+    if message == crate::facts::PARSER_FAILED {
         return "keylint skipped this file; the rest of the run is complete. Please report it (the file's shape, not its values)";
     }
     match kind {
