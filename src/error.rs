@@ -51,3 +51,16 @@ pub enum Fatal {
     #[diagnostic(code(keylint::io))]
     Output(#[from] std::io::Error),
 }
+
+/// A fatal error as the user sees it, without colours: a config, baseline or argument error
+/// can quote the line it failed on (which may hold a key) or a path (which may be one), so the
+/// rendered text goes through the same masker as every finding, with controls spelled out.
+pub fn render_fatal(fatal: &Fatal) -> String {
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
+    let mut s = String::new();
+    if handler.render_report(&mut s, fatal).is_err() {
+        s = fatal.to_string();
+    }
+    crate::redact::escape_controls(&crate::redact::scrub(&s), true).into_owned()
+}

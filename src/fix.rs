@@ -110,37 +110,23 @@ pub fn print_diff(report: &Report, edits: &[Edit], out: &mut dyn Write) -> Resul
             .collect();
         let old_masked = Masker::new(old, secrets).apply(old);
         let new_masked = Masker::new(&new, new_secrets).apply(&new);
-        writeln!(
-            out,
-            "--- a/{}\n+++ b/{}",
-            file.source.rel_path, file.source.rel_path
-        )?;
-        let (ol, nl): (Vec<&str>, Vec<&str>) = (
-            old_masked.split('\n').collect(),
-            new_masked.split('\n').collect(),
-        );
-        // one hunk from the first to the last changed line
-        let pre = ol.iter().zip(&nl).take_while(|(a, b)| a == b).count();
-        let post = ol[pre..]
-            .iter()
-            .rev()
-            .zip(nl[pre..].iter().rev())
-            .take_while(|(a, b)| a == b)
-            .count();
-        let (old_hunk, new_hunk) = (&ol[pre..ol.len() - post], &nl[pre..nl.len() - post]);
-        writeln!(
-            out,
-            "@@ -{},{} +{},{} @@",
-            pre + 1,
-            old_hunk.len(),
-            pre + 1,
-            new_hunk.len()
-        )?;
-        for l in old_hunk {
-            writeln!(out, "-{}", visible(l))?;
-        }
-        for l in new_hunk {
-            writeln!(out, "+{}", visible(l))?;
+        let path = crate::redact::display(&file.source.rel_path);
+        writeln!(out, "--- a/{path}\n+++ b/{path}")?;
+        // hunks with three lines of context, not one hunk from the first edit to the last:
+        // every line printed is one more line that could hold something to hide
+        let diff = similar::TextDiff::from_lines(&old_masked, &new_masked);
+        for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
+            writeln!(out, "{}", hunk.header())?;
+            for change in hunk.iter_changes() {
+                let sign = match change.tag() {
+                    similar::ChangeTag::Delete => '-',
+                    similar::ChangeTag::Insert => '+',
+                    similar::ChangeTag::Equal => ' ',
+                };
+                let line = change.value();
+                let line = line.strip_suffix('\n').unwrap_or(line);
+                writeln!(out, "{sign}{}", visible(line))?;
+            }
         }
     }
     if edits.is_empty() {
@@ -157,7 +143,7 @@ fn visible(line: &str) -> String {
             | '\u{202F}' | '\u{2007}' => format!("<U+{:04X}>", c as u32),
             '\r' => "<CR>".into(),
             '\t' => "<TAB>".into(),
-            c => c.to_string(),
+            c => crate::redact::escape_controls(c.encode_utf8(&mut [0; 4]), false).into_owned(),
         })
         .collect()
 }

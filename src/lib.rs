@@ -197,20 +197,9 @@ fn analyze(
         });
     }
     settle(&index, &mut findings, o.ignore_comments);
-    // safety net: no message or help carries a key-shaped run, whatever a check wrote
+    // one masker over every text a finding carries, whatever a check wrote into it
     for f in findings.iter_mut() {
-        if !crate::redact::key_shaped_spans(&f.message).is_empty() {
-            f.message =
-                crate::redact::Masker::new(&f.message, crate::redact::key_shaped_spans(&f.message))
-                    .apply(&f.message);
-        }
-        if let Some(h) = &f.help {
-            if !crate::redact::key_shaped_spans(h).is_empty() {
-                f.help = Some(
-                    crate::redact::Masker::new(h, crate::redact::key_shaped_spans(h)).apply(h),
-                );
-            }
-        }
+        scrub_finding(f);
     }
     let (suppressed, mut findings): (Vec<Finding>, Vec<Finding>) =
         findings.into_iter().partition(|f| f.suppressed.is_some());
@@ -227,12 +216,23 @@ fn analyze(
             findings.extend(checks::suppression_without_reason::audit(&index));
         }
         settle(&index, &mut findings, false);
+        for f in findings.iter_mut() {
+            scrub_finding(f);
+        }
     }
     for f in findings.iter_mut() {
         if let Some(&s) = config.checks.severity.get(f.meta.id) {
             f.severity = s;
         }
     }
+    let skipped = skipped
+        .into_iter()
+        .map(|s| Skipped {
+            path: redact::scrub(&s.path).into_owned(),
+            detail: s.detail.map(|d| redact::scrub(&d).into_owned()),
+            ..s
+        })
+        .collect();
     Report {
         index,
         findings,
@@ -240,6 +240,26 @@ fn analyze(
         skipped,
         config_path: None,
         baseline: None,
+    }
+}
+
+/// Masks key-shaped and random-looking runs in a finding's message, help and labels.
+fn scrub_finding(f: &mut Finding) {
+    fn fix(s: &mut String) {
+        if let std::borrow::Cow::Owned(o) = redact::scrub(s) {
+            *s = o;
+        }
+    }
+    fix(&mut f.message);
+    if let Some(h) = f.help.as_mut() {
+        fix(h);
+    }
+    fix(&mut f.primary.message);
+    for l in &mut f.related {
+        fix(&mut l.message);
+    }
+    if let Some(r) = f.suppressed.as_mut() {
+        fix(r);
     }
 }
 
@@ -381,7 +401,24 @@ fn lint_command(
     }
     if let Some(path) = &args.baseline {
         let b = baseline::read(path)?;
-        let outcome = baseline::apply(&mut report, &b);
+        let mut outcome = baseline::apply(&mut report, &b);
+        // stale entries are printed back: the baseline file is input like any other
+        // stale entries are printed back: the baseline file is input like any other, and a
+        // 32-hex fingerprint cannot be told from a 32-hex key, so only its first 12 show
+        for e in &mut outcome.stale {
+            for field in [&mut e.rule, &mut e.path] {
+                *field = redact::scrub(field).into_owned();
+            }
+            e.fingerprint = match e.fingerprint.get(..12) {
+                Some(head)
+                    if e.fingerprint.len() == 32
+                        && e.fingerprint.bytes().all(|c| c.is_ascii_hexdigit()) =>
+                {
+                    format!("{head}…")
+                }
+                _ => redact::scrub(&e.fingerprint).into_owned(),
+            };
+        }
         report.baseline = Some(outcome);
     }
     if args.fix || args.diff {

@@ -25,7 +25,7 @@ fn main() -> std::process::ExitCode {
         Err(fatal) => {
             #[allow(clippy::print_stderr)] // the one place a fatal error reaches the user
             {
-                eprintln!("{:?}", miette::Report::new(fatal));
+                eprintln!("{}", keylint::error::render_fatal(&fatal));
             }
             std::process::ExitCode::from(2)
         }

@@ -4,8 +4,36 @@
 //! form, so a stray `{:?}` in a log or a panic cannot leak it. [`redact`] is the one place that
 //! decides what a redacted value looks like (`sk-or-v1-3f…(73 chars)`), and [`Masker`] rewrites a
 //! file's text so the snippet miette draws shows the same redacted form over the secret's span.
+//!
+//! Recognition is not enough: a key of a format the catalog does not know, or one sitting where
+//! no front end looks (a comment, an MCP `args` entry, a file name, a config error), would be
+//! printed as it is. [`scrub`] is the one masker every printed string goes through: it hides
+//! key-shaped runs (known prefixes) *and* random-looking runs of key characters, judged by the
+//! shape in `rules/redaction.toml`, so ordinary identifiers, URLs and model ids stay readable.
+//! [`escape_controls`] and [`Masker::for_display`] keep control characters from scanned content
+//! (ESC, OSC, BEL, a bare CR) away from the terminal. Hand-written: both need our spans (the
+//! masked snippet must map label offsets) and run over every shown line.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use crate::source::Span;
+
+/// The shape of a random-looking run (`rules/redaction.toml`).
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shape {
+    pub min_len: usize,
+    pub min_entropy: f64,
+    pub word_run_share: f64,
+    pub word_vowel_share: f64,
+    pub word_max_digit_share: f64,
+}
+
+pub static SHAPE: LazyLock<Shape> = LazyLock::new(|| {
+    toml::from_str(include_str!("../rules/redaction.toml"))
+        .expect("internal error: rules/redaction.toml is checked by a unit test")
+});
 
 /// A possibly secret string. Read it with [`SecretStr::expose`]; print it and you get [`redact`].
 #[derive(Clone, PartialEq, Eq, Default)]
@@ -96,6 +124,148 @@ pub fn key_shaped_spans(text: &str) -> Vec<Span> {
     out
 }
 
+fn is_key_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.')
+}
+
+/// Spans of runs of key characters (letters, digits, `-_.`) that hold a random-looking
+/// segment: the safety net for keys of formats nobody recognised.
+pub fn random_spans(text: &str) -> Vec<Span> {
+    let shape = &*SHAPE;
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !is_key_char(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && is_key_char(b[i]) {
+            i += 1;
+        }
+        if i - start < shape.min_len {
+            continue;
+        }
+        let run = &b[start..i];
+        if run
+            .split(|c| matches!(c, b'-' | b'_' | b'.'))
+            .any(|seg| looks_random(seg, shape))
+        {
+            out.push(Span::new(start, i));
+        }
+    }
+    out
+}
+
+/// One segment (letters and digits only) of a run: long, mixed, high-entropy and not word-like.
+fn looks_random(seg: &[u8], shape: &Shape) -> bool {
+    if seg.len() < shape.min_len {
+        return false;
+    }
+    let lower = seg.iter().filter(|c| c.is_ascii_lowercase()).count();
+    let upper = seg.iter().filter(|c| c.is_ascii_uppercase()).count();
+    let digits = seg.len() - lower - upper;
+    if [lower, upper, digits].iter().filter(|&&n| n > 0).count() < 2 {
+        return false;
+    }
+    let mut counts = [0u32; 128];
+    for &c in seg {
+        counts[usize::from(c & 0x7f)] += 1;
+    }
+    let n = seg.len() as f64;
+    let entropy: f64 = counts
+        .iter()
+        .filter(|&&k| k > 0)
+        .map(|&k| {
+            let p = f64::from(k) / n;
+            -p * p.log2()
+        })
+        .sum();
+    entropy >= shape.min_entropy && !word_like(seg, digits, shape)
+}
+
+/// Identifiers: mostly lowercase runs of 3+ (one capital in front), vowels among the letters,
+/// few digits. Random keys are none of these.
+fn word_like(seg: &[u8], digits: usize, shape: &Shape) -> bool {
+    let n = seg.len() as f64;
+    if digits as f64 > shape.word_max_digit_share * n {
+        return false;
+    }
+    let letters = seg.len() - digits;
+    let vowels = seg.iter().filter(|c| b"aeiouAEIOU".contains(c)).count();
+    if letters == 0 || (vowels as f64) < shape.word_vowel_share * letters as f64 {
+        return false;
+    }
+    // characters inside `[A-Z]?[a-z]{3,}` runs
+    let mut in_words = 0;
+    let mut i = 0;
+    while i < seg.len() {
+        let cap = usize::from(seg[i].is_ascii_uppercase());
+        let mut j = i + cap;
+        while j < seg.len() && seg[j].is_ascii_lowercase() {
+            j += 1;
+        }
+        if j - i - cap >= 3 {
+            in_words += j - i;
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    in_words as f64 >= shape.word_run_share * n
+}
+
+/// Every span of `text` that may be a secret by its look alone.
+pub fn secret_like_spans(text: &str) -> Vec<Span> {
+    let mut spans = key_shaped_spans(text);
+    spans.extend(random_spans(text));
+    spans
+}
+
+/// The one masker for printed text: key-shaped and random-looking runs redacted.
+pub fn scrub(text: &str) -> Cow<'_, str> {
+    let spans = secret_like_spans(text);
+    if spans.is_empty() {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(Masker::new(text, spans).apply(text))
+    }
+}
+
+/// A character that must not reach a terminal as it is: C0 and C1 controls, DEL, and the
+/// bidirectional overrides that reorder what a reader sees. Tab and newline are layout.
+fn unsafe_char(c: char, keep_newlines: bool) -> bool {
+    (c.is_control() && c != '\t' && !(keep_newlines && c == '\n'))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn escaped(c: char) -> String {
+    format!("\\u{{{:x}}}", u32::from(c))
+}
+
+/// `text` with every control character spelled out (`\u{1b}`); newlines kept when asked.
+pub fn escape_controls(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    if !text.chars().any(|c| unsafe_char(c, keep_newlines)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c, keep_newlines) {
+            out.push_str(&escaped(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// What a terminal may show of text that came from a scanned repository or the command line:
+/// secrets masked, controls spelled out (newlines too).
+pub fn display(text: &str) -> String {
+    escape_controls(&scrub(text), false).into_owned()
+}
+
 /// The redacted form of a value: known prefix, two more characters, the total length.
 /// Values of 8 characters or fewer show nothing but their length.
 pub fn redact(value: &str) -> String {
@@ -109,10 +279,16 @@ pub fn redact(value: &str) -> String {
         .map_or(0, |p| p.len());
     // Never reveal more than a quarter of the value.
     let shown: String = value[prefix..].chars().take(2).collect();
+    if shown.chars().any(char::is_control) {
+        return format!("…({len} chars)");
+    }
     let head = &value[..prefix];
     let visible = head.chars().count() + shown.chars().count();
     if visible * 4 > len {
         let short: String = value.chars().take(2).collect();
+        if short.chars().any(char::is_control) {
+            return format!("…({len} chars)");
+        }
         return format!("{short}…({len} chars)");
     }
     format!("{head}{shown}…({len} chars)")
@@ -123,6 +299,9 @@ pub fn redact(value: &str) -> String {
 pub struct Masker {
     /// Sorted, non-overlapping (original span, replacement).
     edits: Vec<(Span, String)>,
+    /// `shift[i]`: how far the edits before `edits[i]` move later text (length change sum), so
+    /// [`Masker::map`] is a binary search, not a walk over every edit
+    shift: Vec<isize>,
 }
 
 impl Masker {
@@ -148,7 +327,53 @@ impl Masker {
         for (span, replacement) in &mut edits {
             *replacement = redact(&text[span.range()]);
         }
-        Masker { edits }
+        Masker::with_edits(edits)
+    }
+
+    fn with_edits(edits: Vec<(Span, String)>) -> Self {
+        let mut shift = Vec::with_capacity(edits.len() + 1);
+        let mut acc = 0isize;
+        for (span, rep) in &edits {
+            shift.push(acc);
+            acc += rep.len() as isize - span.len() as isize;
+        }
+        shift.push(acc);
+        Masker { edits, shift }
+    }
+
+    /// [`Masker::new`] plus every control character outside the secrets spelled out
+    /// (`\u{1b}`), so a snippet drawn from the masked text cannot drive the terminal. A CR
+    /// before LF is line layout and stays.
+    pub fn for_display(text: &str, secrets: Vec<Span>) -> Self {
+        let m = Self::new(text, secrets);
+        let b = text.as_bytes();
+        let mut controls = Vec::new();
+        for (i, c) in text.char_indices() {
+            if unsafe_char(c, true) && !(c == '\r' && b.get(i + 1) == Some(&b'\n')) {
+                controls.push((Span::new(i, i + c.len_utf8()), escaped(c)));
+            }
+        }
+        if controls.is_empty() {
+            return m;
+        }
+        // secrets win over the controls inside them
+        let mut merged = Vec::with_capacity(m.edits.len() + controls.len());
+        let mut secrets = m.edits.into_iter().peekable();
+        for (span, rep) in controls {
+            while let Some((s, _)) = secrets.peek() {
+                if s.end <= span.start {
+                    merged.extend(secrets.next());
+                } else {
+                    break;
+                }
+            }
+            if secrets.peek().is_some_and(|(s, _)| s.start <= span.start) {
+                continue;
+            }
+            merged.push((span, rep));
+        }
+        merged.extend(secrets);
+        Self::with_edits(merged)
     }
 
     pub fn apply(&self, text: &str) -> String {
@@ -166,23 +391,23 @@ impl Masker {
     /// Where an original offset lands in the masked text. Offsets inside a secret map to the
     /// start of its replacement (or its end, for span ends).
     pub fn map(&self, offset: usize, is_end: bool) -> usize {
-        let mut delta: isize = 0;
-        for (span, replacement) in &self.edits {
+        // the edits that start before `offset`; the last of them may contain it
+        let i = self
+            .edits
+            .partition_point(|(span, _)| (span.start as usize) < offset);
+        if i > 0 {
+            let (span, replacement) = &self.edits[i - 1];
             let (s, e) = (span.start as usize, span.end as usize);
-            if offset <= s {
-                break;
-            }
             if offset < e || (offset == e && !is_end) {
-                let base = (s as isize + delta) as usize;
+                let base = (s as isize + self.shift.get(i - 1).copied().unwrap_or(0)) as usize;
                 return if is_end {
                     base + replacement.len()
                 } else {
                     base
                 };
             }
-            delta += replacement.len() as isize - (e - s) as isize;
         }
-        (offset as isize + delta) as usize
+        (offset as isize + self.shift.get(i).copied().unwrap_or(0)) as usize
     }
 }
 
@@ -215,6 +440,81 @@ mod tests {
         assert_eq!(m.map(28, true), 2 + "ab…(26 chars)".len());
         let b = text.find("B=").expect("B");
         assert_eq!(&masked[m.map(b, false)..m.map(b + 3, true)], "B=1");
+    }
+
+    #[test]
+    fn redaction_shape_data_loads() {
+        assert!(SHAPE.min_len >= 12 && SHAPE.min_entropy > 2.0);
+    }
+
+    fn synth(alphabet: &[u8], n: usize, seed: u64) -> String {
+        let mut x = seed | 1;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                alphabet[(x % alphabet.len() as u64) as usize] as char
+            })
+            .collect()
+    }
+
+    #[test]
+    fn random_runs_are_masked_identifiers_are_not() {
+        let alnum = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        for seed in 1..200 {
+            for key in [
+                synth(b"0123456789abcdef", 32, seed),
+                synth(alnum, 32, seed),
+                synth(alnum, 40, seed),
+                format!(
+                    "{}.{}",
+                    synth(b"0123456789abcdef", 32, seed),
+                    synth(alnum, 16, seed)
+                ),
+            ] {
+                let text = format!("see ${{{key}}} and ?key={key}&x=1");
+                let out = scrub(&text);
+                assert!(!out.contains(&key[..20]), "{key} leaked: {out}");
+            }
+        }
+        for keep in [
+            "dangerouslyAllowBrowser: true",
+            "NEXT_PUBLIC_OPENAI_API_KEY",
+            "process.env.NEXT_PUBLIC_OPENAI_API_KEY",
+            "createOpenAICompatible({ baseURL })",
+            "model: claude-3-5-sonnet-20241022",
+            "gpt-4o-mini-2024-07-18",
+            "meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo",
+            "https://api.openai.com/v1/chat/completions",
+            "id 550e8400-e29b-41d4-a716-446655440000",
+            "streamingResponseHandler useOpenAIv2Compatible",
+            "docker-compose.override.yml",
+        ] {
+            assert_eq!(scrub(keep), keep);
+        }
+    }
+
+    #[test]
+    fn controls_are_spelled_out() {
+        assert_eq!(
+            escape_controls("a\x1b]52;c;x\x07b", true),
+            "a\\u{1b}]52;c;x\\u{7}b"
+        );
+        assert_eq!(escape_controls("a\nb\tc", true), "a\nb\tc");
+        assert_eq!(escape_controls("a\nb", false), "a\\u{a}b");
+        assert_eq!(
+            escape_controls("x\u{9b}y\u{202e}z", true),
+            "x\\u{9b}y\\u{202e}z"
+        );
+        let text = "A=1\x1b[2J\r\nB=\x1bsecretsecretsecret\r\n";
+        let s = text.find("\x1bsecret").expect("secret");
+        let m = Masker::for_display(text, vec![Span::new(s, text.len() - 2)]);
+        let shown = m.apply(text);
+        assert!(!shown.contains('\x1b'), "{shown:?}");
+        assert!(shown.contains("A=1\\u{1b}[2J\r\n"), "{shown:?}");
+        assert!(!shown.contains("secretsecret"), "{shown:?}");
+        assert_eq!(redact("\x1b[2Jabcdefghijkl"), "…(16 chars)");
     }
 
     #[test]

@@ -150,7 +150,11 @@ fn action_annotates_summarises_writes_sarif_and_fails() {
         r.outputs
     );
     let sarif = std::fs::read_to_string(ws.path().join("keylint.sarif")).expect("sarif");
-    assert!(sarif.contains("\"ruleId\": \"key-endpoint-mismatch\""));
+    let doc: serde_json::Value = serde_json::from_str(&sarif).expect("SARIF is JSON");
+    assert_eq!(
+        doc["runs"][0]["results"][0]["ruleId"], "key-endpoint-mismatch",
+        "{sarif}"
+    );
     assert!(
         r.summary
             .contains("| Severity | Check | Location | Message |"),

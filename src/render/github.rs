@@ -8,8 +8,10 @@ use crate::Report;
 use crate::finding::Severity;
 use crate::render::positions;
 
-/// Escaping for a workflow command's message.
+/// Escaping for a workflow command's message, as the runner requires; other control
+/// characters from scanned content are spelled out first (a log viewer is a terminal too).
 fn data(s: &str) -> String {
+    let s = crate::redact::escape_controls(s, true);
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
@@ -21,7 +23,7 @@ fn prop(s: &str) -> String {
 }
 
 fn md(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    crate::redact::display(s).replace('|', "\\|")
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
@@ -33,14 +35,15 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let mut msg = f.message.clone();
+        // messages are scrubbed when findings settle; scrub again: this is a public CI log
+        let mut msg = crate::redact::scrub(&f.message).into_owned();
         if let Some(h) = &f.help {
             msg.push_str(&format!("\nhelp: {h}"));
         }
         msg.push_str(&format!("\nkeylint explain {}", f.meta.id));
         let mut loc = format!(
             "file={},line={},col={}",
-            prop(&file.source.rel_path),
+            prop(&crate::redact::scrub(&file.source.rel_path)),
             s.line,
             s.column
         );

@@ -10,6 +10,7 @@ use miette::{
 
 use crate::Report;
 use crate::finding::{Finding, Label, Severity};
+use crate::redact::display;
 use crate::render::{RenderOptions, masked};
 
 #[derive(Debug)]
@@ -81,7 +82,7 @@ struct Masked {
 fn labeled(m: &Masked, label: &Label, primary: bool) -> LabeledSpan {
     let start = m.masker.map(label.span.start as usize, false);
     let end = m.masker.map(label.span.end as usize, true).max(start);
-    let text = Some(label.message.clone());
+    let text = Some(display(&label.message));
     if primary {
         LabeledSpan::new_primary_with_span(text, (start, end - start))
     } else {
@@ -100,7 +101,7 @@ fn diag(
             Masked {
                 text,
                 masker,
-                path: report.index.files[file].source.rel_path.clone(),
+                path: display(&report.index.files[file].source.rel_path),
             }
         });
     }
@@ -121,7 +122,7 @@ fn diag(
         .map(|r| {
             let m = get(r.file);
             HumanDiag {
-                message: format!("related: {}", r.message),
+                message: format!("related: {}", display(&r.message)),
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,
@@ -133,10 +134,10 @@ fn diag(
         })
         .collect();
     HumanDiag {
-        message: f.message.clone(),
+        message: display(&f.message),
         code: Some(f.meta.id),
         severity: miette_severity(f.severity),
-        help: f.help.clone(),
+        help: f.help.as_deref().map(display),
         url: None,
         src,
         labels,
@@ -165,6 +166,13 @@ pub fn render(
         handler
             .render_report(&mut s, &d)
             .map_err(|e| std::io::Error::other(e.to_string()))?;
+        // everything shown was escaped on the way in; without colours, no control byte at
+        // all may remain, whatever slipped through
+        let s = if opts.color {
+            std::borrow::Cow::Borrowed(s.as_str())
+        } else {
+            crate::redact::escape_controls(&s, true)
+        };
         writeln!(out, "{}", s.trim_end())?;
         writeln!(
             out,
@@ -217,7 +225,13 @@ pub fn render(
                 if b.stale.len() == 1 { "y" } else { "ies" }
             )?;
             for e in &b.stale {
-                writeln!(out, "  {} {} {}", e.path, e.rule, e.fingerprint)?;
+                writeln!(
+                    out,
+                    "  {} {} {}",
+                    display(&e.path),
+                    display(&e.rule),
+                    display(&e.fingerprint)
+                )?;
             }
         }
     }
@@ -227,12 +241,12 @@ pub fn render(
                 let detail = sk
                     .detail
                     .as_deref()
-                    .map(|d| format!(" ({d})"))
+                    .map(|d| format!(" ({})", display(d)))
                     .unwrap_or_default();
                 writeln!(
                     err,
                     "note: skipped {}: {}{detail}",
-                    sk.path,
+                    display(&sk.path),
                     sk.reason.as_str()
                 )?;
             }
@@ -247,7 +261,7 @@ pub fn render(
     }
     if opts.verbose {
         if let Some(p) = &report.config_path {
-            writeln!(err, "note: config {}", p.display())?;
+            writeln!(err, "note: config {}", display(&p.display().to_string()))?;
         }
     }
     Ok(())

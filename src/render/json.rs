@@ -101,7 +101,7 @@ fn wire(report: &Report, list: &[crate::finding::Finding]) -> Vec<JsonFinding> {
         .map(|f| {
             let file = &report.index.files[f.primary.file];
             let (start, end) = positions(file, f.primary.span);
-            let path = file.source.rel_path.clone();
+            let path = &file.source.rel_path;
             JsonFinding {
                 rule: f.meta.id,
                 category: f.meta.category.as_str(),
@@ -120,16 +120,16 @@ fn wire(report: &Report, list: &[crate::finding::Finding]) -> Vec<JsonFinding> {
                         let rf = &report.index.files[l.file];
                         let p = rf.source.position(l.span.start as usize);
                         JsonRelated {
-                            path: rf.source.rel_path.clone(),
+                            path: crate::render::shown_path(&rf.source.rel_path),
                             line: p.line,
                             column: p.column,
                             message: l.message.clone(),
                         }
                     })
                     .collect(),
-                fingerprint: f.fingerprint(&path),
+                fingerprint: f.fingerprint(path),
                 reason: f.suppressed.clone(),
-                path,
+                path: crate::render::shown_path(path),
             }
         })
         .collect()

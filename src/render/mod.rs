@@ -111,7 +111,7 @@ pub fn secret_spans(file: &IndexedFile) -> Vec<Span> {
             Span::new(0, file.source.text.len()),
         ));
     }
-    spans.extend(crate::redact::key_shaped_spans(&file.source.text));
+    spans.extend(crate::redact::secret_like_spans(&file.source.text));
     if let Some(code) = file.facts.code() {
         spans.extend(code.key_literals.iter().map(|k| k.span));
     }
@@ -125,7 +125,7 @@ pub fn secret_spans(file: &IndexedFile) -> Vec<Span> {
 /// run redacted.
 pub fn sanitize(text: &str) -> String {
     let mut spans = long_tokens(text, Span::new(0, text.len()));
-    spans.extend(crate::redact::key_shaped_spans(text));
+    spans.extend(crate::redact::secret_like_spans(text));
     Masker::new(text, spans).apply(text)
 }
 
@@ -165,8 +165,15 @@ fn long_tokens(text: &str, span: Span) -> Vec<Span> {
     out
 }
 
-/// A file's text with its secret spans replaced by their redacted form.
+/// A file's text with its secret spans replaced by their redacted form and its control
+/// characters spelled out: what every snippet is drawn from.
 pub fn masked(file: &IndexedFile) -> (String, Masker) {
-    let m = Masker::new(&file.source.text, secret_spans(file));
+    let m = Masker::for_display(&file.source.text, secret_spans(file));
     (m.apply(&file.source.text), m)
+}
+
+/// A path as machine formats print it (JSON, SARIF): a key used as a file or folder name is
+/// masked like a value.
+pub fn shown_path(path: &str) -> String {
+    crate::redact::scrub(path).into_owned()
 }

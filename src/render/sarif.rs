@@ -77,7 +77,10 @@ fn location(report: &Report, file: usize, span: crate::source::Span) -> Value {
     let (s, e) = positions(f, span);
     json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": uri(&f.source.rel_path), "uriBaseId": "%SRCROOT%" },
+            "artifactLocation": {
+                "uri": uri(&crate::render::shown_path(&f.source.rel_path)),
+                "uriBaseId": "%SRCROOT%"
+            },
             "region": {
                 "startLine": s.line,
                 "startColumn": s.column,
@@ -101,90 +104,109 @@ fn uri(path: &str) -> String {
     out
 }
 
+/// The masked text of the file whose findings are being written: findings come sorted by
+/// path, so one file at a time is enough (memory stays at the largest file, not the tree).
+#[derive(Default)]
+struct LineCache {
+    file: Option<usize>,
+    text: String,
+    masker: crate::redact::Masker,
+}
+
 /// Hash of the finding's line as shown (secrets masked), with GitHub's `hash:occurrence` shape.
-fn line_hash(report: &Report, f: &Finding, masked_cache: &mut [Option<String>]) -> String {
+fn line_hash(report: &Report, f: &Finding, cache: &mut LineCache) -> String {
     let fi = f.primary.file;
-    if masked_cache[fi].is_none() {
-        masked_cache[fi] = Some(masked(&report.index.files[fi]).0);
+    let file = &report.index.files[fi];
+    if cache.file != Some(fi) {
+        let (text, masker) = masked(file);
+        *cache = LineCache {
+            file: Some(fi),
+            text,
+            masker,
+        };
     }
-    let text = masked_cache[fi].as_deref().unwrap_or("");
-    let line = report.index.files[fi]
-        .source
-        .position(f.primary.span.start as usize)
-        .line;
-    let content = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let line = file.source.line_span(f.primary.span.start as usize);
+    let (a, b) = (
+        cache.masker.map(line.start as usize, false),
+        cache.masker.map(line.end as usize, true),
+    );
+    let content = cache.text.get(a..b.max(a)).unwrap_or("");
     let digest = Sha256::digest(content.split_whitespace().collect::<String>().as_bytes());
     let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     format!("{hex}:1")
 }
 
-pub fn to_sarif(report: &Report) -> Value {
-    let rules: Vec<Value> = ALL.iter().map(|c| rule(c.meta())).collect();
-    let index_of = |id: &str| ALL.iter().position(|c| c.meta().id == id).unwrap_or(0);
-    let mut cache = vec![None; report.index.files.len()];
-    let mut results = Vec::new();
-    for f in report.findings.iter().chain(&report.suppressed) {
-        let path = &report.index.files[f.primary.file].source.rel_path;
-        let mut message = f.message.clone();
-        if let Some(h) = &f.help {
-            message.push_str(&format!("\nhelp: {h}"));
-        }
-        let related: Vec<Value> = f
-            .related
-            .iter()
-            .enumerate()
-            .map(|(i, l)| {
-                let mut loc = location(report, l.file, l.span);
-                loc["id"] = json!(i + 1);
-                loc["message"] = json!({ "text": l.message });
-                loc
-            })
-            .collect();
-        let mut r = json!({
-            "ruleId": f.meta.id,
-            "ruleIndex": index_of(f.meta.id),
-            "level": level(f.severity),
-            "message": { "text": message },
-            "locations": [location(report, f.primary.file, f.primary.span)],
-            "partialFingerprints": {
-                "keylint/v1": f.fingerprint(path),
-                "primaryLocationLineHash": line_hash(report, f, &mut cache),
-            },
-            "properties": {
-                "category": f.meta.category.as_str(),
-                "confidence": f.confidence.as_str(),
-            }
-        });
-        if !related.is_empty() {
-            r["relatedLocations"] = json!(related);
-        }
-        if let Some(reason) = &f.suppressed {
-            r["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
-        }
-        results.push(r);
+fn result(report: &Report, f: &Finding, cache: &mut LineCache) -> Value {
+    let path = &report.index.files[f.primary.file].source.rel_path;
+    let mut message = f.message.clone();
+    if let Some(h) = &f.help {
+        message.push_str(&format!("\nhelp: {h}"));
     }
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "keylint",
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/keylint/keylint",
-                    "rules": rules,
-                }
-            },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    })
+    let related: Vec<Value> = f
+        .related
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut loc = location(report, l.file, l.span);
+            loc["id"] = json!(i + 1);
+            loc["message"] = json!({ "text": l.message });
+            loc
+        })
+        .collect();
+    let mut r = json!({
+        "ruleId": f.meta.id,
+        "ruleIndex": ALL.iter().position(|c| c.meta().id == f.meta.id).unwrap_or(0),
+        "level": level(f.severity),
+        "message": { "text": message },
+        "locations": [location(report, f.primary.file, f.primary.span)],
+        "partialFingerprints": {
+            "keylint/v1": f.fingerprint(path),
+            "primaryLocationLineHash": line_hash(report, f, cache),
+        },
+        "properties": {
+            "category": f.meta.category.as_str(),
+            "confidence": f.confidence.as_str(),
+        }
+    });
+    if !related.is_empty() {
+        r["relatedLocations"] = json!(related);
+    }
+    if let Some(reason) = &f.suppressed {
+        r["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
+    }
+    r
 }
 
+/// Writes the SARIF document as a stream: the tool section, then one result at a time, so a
+/// run with hundreds of thousands of findings never holds the whole document (a `Value` tree
+/// of 300k results took 4.5 GB).
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &to_sarif(report))?;
-    writeln!(out)
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+    let tool = json!({
+        "driver": {
+            "name": "keylint",
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "version": env!("CARGO_PKG_VERSION"),
+            "informationUri": "https://github.com/keylint/keylint",
+            "rules": ALL.iter().map(|c| rule(c.meta())).collect::<Vec<Value>>(),
+        }
+    });
+    w.write_all(
+        b"{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": ",
+    )?;
+    serde_json::to_writer(&mut w, &tool)?;
+    w.write_all(b",\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": [")?;
+    let mut cache = LineCache::default();
+    for (i, f) in report.findings.iter().chain(&report.suppressed).enumerate() {
+        w.write_all(if i == 0 {
+            b"\n        "
+        } else {
+            b",\n        "
+        })?;
+        serde_json::to_writer(&mut w, &result(report, f, &mut cache))?;
+    }
+    w.write_all(b"\n      ]\n    }\n  ]\n}\n")?;
+    w.flush()
 }
 
 #[cfg(test)]
