@@ -44,11 +44,13 @@ pub fn from_report(report: &Report) -> Baseline {
             .findings
             .iter()
             .map(|f| {
-                let path = report.index.files[f.primary.file].source.rel_path.clone();
+                let path = &report.index.files[f.primary.file].source.rel_path;
+                // entries match by fingerprint; the path is for the reader, masked like any
+                // printed path (a key used as a file name)
                 Entry {
                     rule: f.meta.id.to_string(),
-                    fingerprint: f.fingerprint(&path),
-                    path,
+                    fingerprint: f.fingerprint(path),
+                    path: crate::render::shown_path(path),
                 }
             })
             .collect(),
