@@ -159,12 +159,113 @@ pub fn lint_tree(data: &[u8]) {
     }
 }
 
+/// Keys of several shapes made at run time for `render` inputs: `@K` OpenRouter, `@H` 32 hex,
+/// `@A` 32 letters and digits, `@Z` Zhipu `id.secret`; none is a literal in the repository.
+pub fn render_keys() -> &'static [(&'static str, String)] {
+    static KEYS: LazyLock<Vec<(&'static str, String)>> = LazyLock::new(|| {
+        use crate::catalog::synth_key;
+        vec![
+            ("@K", synth_key("sk-or-v1-{hex:64}", 7)),
+            ("@H", synth_key("{hex:32}", 8)),
+            ("@A", synth_key("{alnum:32}", 9)),
+            ("@Z", synth_key("{hex:32}.{alnum:16}", 10)),
+        ]
+    });
+    &KEYS
+}
+
+/// End-to-end through the binary's own entry point ([`crate::run`]) on a real folder: the
+/// input split on NUL into files at [`TREE_PATHS`] (a tenth part, when present, names one more
+/// file), the `@X` markers of [`render_keys`] replaced; every format, `--diff` and coloured
+/// human output run, and none may print 20 characters of a key or a control byte (with colours,
+/// only keylint's own `ESC [` sequences).
+pub fn render(data: &[u8]) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let keys = render_keys();
+    let put = |s: &str| {
+        keys.iter()
+            .fold(s.to_string(), |acc, (m, k)| acc.replace(m, k))
+    };
+    let dir = std::env::temp_dir().join(format!(
+        "keylint-render-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let mut parts = text.split('\0');
+    let mut files: Vec<(String, String)> = TREE_PATHS
+        .iter()
+        .zip(parts.by_ref())
+        .map(|(p, t)| (p.to_string(), put(t)))
+        .collect();
+    if let Some(name) = parts.next() {
+        let name = put(name).replace(['/', '\\'], "_");
+        if !name.is_empty() && name != "." && name != ".." {
+            files.push((format!("extra/{name}"), put(parts.next().unwrap_or(""))));
+        }
+    }
+    for (path, body) in &files {
+        let p = dir.join(path);
+        if let Some(parent) = p.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        let _ = std::fs::write(p, body);
+    }
+    let windows: std::collections::HashSet<&[u8]> = keys
+        .iter()
+        .flat_map(|(_, k)| k.as_bytes().windows(20))
+        .collect();
+    let root = dir.to_string_lossy().into_owned();
+    let runs: &[&[&str]] = &[
+        &["--verbose", "--color", "never", "--fail-on", "info"],
+        &["--color", "always"],
+        &["--format", "json"],
+        &["--format", "sarif"],
+        &["--format", "github"],
+        &["--diff", "--color", "never"],
+    ];
+    for extra in runs {
+        let mut args = vec!["keylint", "lint", root.as_str()];
+        args.extend_from_slice(extra);
+        let Ok(cli) = <crate::cli::Cli as clap::Parser>::try_parse_from(&args) else {
+            continue;
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let _ = crate::run(cli, &mut out, &mut err);
+        out.extend_from_slice(&err);
+        if let Some(w) = out.windows(20).find(|w| windows.contains(w)) {
+            let _ = std::fs::remove_dir_all(&dir);
+            panic!(
+                "{extra:?} printed part of a key: {}",
+                String::from_utf8_lossy(w)
+            );
+        }
+        let colour = extra.contains(&"always");
+        let shown = String::from_utf8_lossy(&out);
+        for (i, c) in shown.char_indices() {
+            let ok = !c.is_control()
+                || c == '\n'
+                || c == '\t'
+                || (c == '\r' && shown[i + 1..].starts_with('\n'))
+                || (colour && c == '\u{1b}' && shown[i + 1..].starts_with('['));
+            if !ok && !matches!(extra[..], ["--format", "json" | "sarif"]) {
+                let _ = std::fs::remove_dir_all(&dir);
+                panic!("{extra:?} printed the control character {c:?}");
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Runs one input through the target of that name (what each `fuzz/fuzz_targets/*.rs` does).
 pub fn run(target: &str, data: &[u8]) {
-    if target == "lint_tree" {
-        lint_tree(data)
-    } else {
-        front_end(target, data)
+    match target {
+        "lint_tree" => lint_tree(data),
+        "render" => render(data),
+        _ => front_end(target, data),
     }
 }
 
@@ -181,4 +282,5 @@ pub const TARGETS: &[&str] = &[
     "yaml_settings",
     "source",
     "lint_tree",
+    "render",
 ];
