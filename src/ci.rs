@@ -146,22 +146,9 @@ pub fn workflows(index: &ProjectIndex) -> impl Iterator<Item = (usize, &IndexedF
         .filter_map(|(i, f)| f.facts.workflow().map(|w| (i, f, w)))
 }
 
-/// Levenshtein distance, capped: enough to tell `OPENAI_API_KEY` from `OPENAI_APIKEY`.
+/// Levenshtein distance: enough to tell `OPENAI_API_KEY` from `OPENAI_APIKEY`.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    strsim::levenshtein(a, b)
 }
 
 #[cfg(test)]

@@ -20,7 +20,11 @@ pub enum Command {
     /// Lint files and folders (default: the current folder)
     Lint(LintArgs),
     /// List every check: id, category, default severity, summary
-    Rules,
+    Rules {
+        /// Output format: a table, or JSON for tools
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
     /// Print a check's full documentation
     Explain {
         /// Check id, e.g. key-endpoint-mismatch
@@ -36,6 +40,12 @@ pub enum Format {
     Sarif,
     /// GitHub workflow commands (annotations) and a job summary
     Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -68,6 +78,14 @@ pub struct LintArgs {
     /// Config file (default: nearest keylint.toml or .keylint.toml from the first path upward)
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Show only findings at or above this severity [default: warning in the human view, info
+    /// in json, sarif and github]; findings below it do not count for --fail-on either
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<crate::finding::Severity>,
+    /// Show only findings of at least this confidence, in every format; the others do not
+    /// count for --fail-on either
+    #[arg(long, value_enum, value_name = "CONFIDENCE", default_value_t = crate::catalog::Confidence::Low)]
+    pub min_confidence: crate::catalog::Confidence,
     /// Colored output
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,

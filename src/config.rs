@@ -82,7 +82,10 @@ impl Config {
             if crate::checks::by_id(id).is_none() {
                 let at = text.find(id.as_str()).map(|i| (i, id.len()).into());
                 return Err(Fatal::Config {
-                    message: format!("unknown check `{id}`"),
+                    message: match crate::checks::did_you_mean(id) {
+                        Some(near) => format!("unknown check `{id}`; did you mean `{near}`?"),
+                        None => format!("unknown check `{id}`"),
+                    },
                     src: NamedSource::new(path, text.to_string()),
                     span: at,
                 });

@@ -28,9 +28,13 @@ pub enum Fatal {
         span: Option<SourceSpan>,
     },
 
-    #[error("unknown check `{0}`")]
-    #[diagnostic(code(keylint::usage), help("`keylint rules` lists every check id"))]
-    UnknownCheck(String),
+    #[error("unknown check `{id}`")]
+    #[diagnostic(code(keylint::usage))]
+    UnknownCheck {
+        id: String,
+        #[help]
+        help: String,
+    },
 
     #[error(transparent)]
     #[diagnostic(code(keylint::catalog))]
@@ -50,6 +54,17 @@ pub enum Fatal {
     #[error("cannot write output: {0}")]
     #[diagnostic(code(keylint::io))]
     Output(#[from] std::io::Error),
+}
+
+impl Fatal {
+    /// An unknown check id, with the nearest known one when there is one.
+    pub fn unknown_check(id: String) -> Self {
+        let help = match crate::checks::did_you_mean(&id) {
+            Some(near) => format!("did you mean `{near}`? `keylint rules` lists every check id"),
+            None => "`keylint rules` lists every check id".to_string(),
+        };
+        Fatal::UnknownCheck { id, help }
+    }
 }
 
 /// A fatal error as the user sees it, without colours: a config, baseline or argument error

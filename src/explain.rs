@@ -18,11 +18,54 @@ pub fn rules(out: &mut dyn Write) -> std::io::Result<()> {
             "{:width$}  {:11}  {:8}  {}",
             m.id,
             m.category.as_str(),
-            m.severity.as_str(),
+            format!(
+                "{}{}",
+                m.severity.as_str(),
+                if m.varies.is_some() { "*" } else { "" }
+            ),
             m.summary
         )?;
     }
+    writeln!(out, "\n* the severity some findings carry instead:")?;
+    for c in ALL {
+        let m = c.meta();
+        if let Some((sev, when)) = m.varies {
+            writeln!(out, "  {:width$}  {} {when}", m.id, sev.as_str())?;
+        }
+    }
     Ok(())
+}
+
+/// `rules --format json`: every check's metadata, for tools and editors.
+pub fn rules_json(out: &mut dyn Write) -> std::io::Result<()> {
+    let list: Vec<serde_json::Value> = ALL
+        .iter()
+        .map(|c| {
+            let m = c.meta();
+            let mut v = serde_json::json!({
+                "id": m.id,
+                "category": m.category.as_str(),
+                "severity": m.severity.as_str(),
+                "confidence": m.confidence.as_str(),
+                "summary": m.summary,
+                "url": m.url(),
+            });
+            if let Some((sev, when)) = m.varies {
+                v["varies"] = serde_json::json!({ "severity": sev.as_str(), "when": when });
+            }
+            v
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &list)?;
+    writeln!(out)
+}
+
+/// "error", or "error (warning when …)" for a check whose findings may carry another one.
+fn severity_text(m: &Meta) -> String {
+    match m.varies {
+        Some((sev, when)) => format!("{} ({} {when})", m.severity.as_str(), sev.as_str()),
+        None => m.severity.as_str().to_string(),
+    }
 }
 
 pub fn explain(m: &Meta, out: &mut dyn Write) -> std::io::Result<()> {
@@ -32,7 +75,7 @@ pub fn explain(m: &Meta, out: &mut dyn Write) -> std::io::Result<()> {
         "{}\ncategory: {} · default severity: {} · confidence: {}\n",
         m.summary,
         m.category.as_str(),
-        m.severity.as_str(),
+        severity_text(m),
         m.confidence.as_str()
     )?;
     writeln!(out, "{}", m.doc_text())
@@ -61,7 +104,7 @@ pub fn checks_markdown() -> String {
             "\n## {}\n\n*{} · default severity {} · {} confidence*\n\n{}\n\nSuppress one finding with `# keylint: ignore[{}] reason`, or all with `checks.disable = [\"{}\"]`.\n",
             m.id,
             m.category.as_str(),
-            m.severity.as_str(),
+            severity_text(m),
             m.confidence.as_str(),
             format!("\n{}", m.doc_text()).replace("\n## ", "\n### ").trim_start(),
             m.id,

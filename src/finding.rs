@@ -11,7 +11,17 @@ use crate::checks::Meta;
 use crate::source::Span;
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -50,6 +60,16 @@ impl Category {
             Category::Format => "format",
         }
     }
+}
+
+/// `name` with its indefinite article: "an OpenRouter", "an Anthropic", "a DeepSeek".
+pub fn a(name: &str) -> String {
+    let vowel = name
+        .chars()
+        .next()
+        .is_some_and(|c| "AEIOUaeiou".contains(c))
+        || name.starts_with("xAI");
+    format!("{} {name}", if vowel { "an" } else { "a" })
 }
 
 /// A place in a file with a message: (file index in the project index, span).

@@ -65,6 +65,17 @@ pub struct Report {
     pub config_path: Option<PathBuf>,
     /// set when `--baseline` hid known findings
     pub baseline: Option<baseline::Outcome>,
+    /// findings `--min-severity` / `--min-confidence` took out
+    pub hidden: Hidden,
+    /// wall time of the run, when the binary measured it
+    pub elapsed: Option<std::time::Duration>,
+}
+
+/// Counts of findings left out of the report by `--min-severity` and `--min-confidence`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Hidden {
+    pub below_severity: usize,
+    pub below_confidence: usize,
 }
 
 /// How a run treats the repository beyond config.
@@ -240,6 +251,8 @@ fn analyze(
         skipped,
         config_path: None,
         baseline: None,
+        hidden: Hidden::default(),
+        elapsed: None,
     }
 }
 
@@ -337,12 +350,17 @@ fn run_keeping(
     err: &mut dyn Write,
 ) -> Result<(i32, Option<Report>), Fatal> {
     match cli.command {
-        Command::Rules => {
-            explain::rules(out)?;
+        Command::Rules { format } => {
+            match format {
+                cli::RulesFormat::Human => explain::rules(out)?,
+                cli::RulesFormat::Json => explain::rules_json(out)?,
+            }
             Ok((0, None))
         }
         Command::Explain { id } => {
-            let check = checks::by_id(&id).ok_or(Fatal::UnknownCheck(id))?;
+            let Some(check) = checks::by_id(&id) else {
+                return Err(Fatal::unknown_check(id));
+            };
             explain::explain(check.meta(), out)?;
             Ok((0, None))
         }
@@ -355,6 +373,7 @@ fn lint_command(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(i32, Option<Report>), Fatal> {
+    let started = std::time::Instant::now();
     let config_path = match &args.config {
         Some(p) => Some(p.clone()),
         None => args.paths.first().and_then(|p| Config::discover(p)),
@@ -432,6 +451,22 @@ fn lint_command(
         // report what is left
         report = lint_with(&args.paths, &config, &o)?;
     }
+    // explicit display filters apply to every format and to the exit status
+    let min_severity = args.min_severity.unwrap_or(Severity::Info);
+    let mut hidden = Hidden::default();
+    report.findings.retain(|f| {
+        if f.severity < min_severity {
+            hidden.below_severity += 1;
+            false
+        } else if f.confidence < args.min_confidence {
+            hidden.below_confidence += 1;
+            false
+        } else {
+            true
+        }
+    });
+    report.hidden = hidden;
+    report.elapsed = Some(started.elapsed());
     let opts = render::RenderOptions::from_args(args);
     match &args.output {
         Some(path) => {

@@ -30,6 +30,7 @@ declare_check! {
         severity: Error,
         confidence: High,
         summary: "a Dockerfile ARG that carries a key (by name or default value)",
+        varies: (Warning, "for secrets that are not LLM keys by name or value"),
     }
 }
 

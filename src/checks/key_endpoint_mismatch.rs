@@ -32,6 +32,7 @@ declare_check! {
         severity: Error,
         confidence: High,
         summary: "a key of one provider is sent to another provider's base URL",
+        varies: (Warning, "when the key's provider comes from its variable name, not its format"),
     }
 }
 
@@ -70,7 +71,7 @@ impl Check for KeyEndpointMismatch {
                     if key.candidates.len() > 1 { Confidence::Medium } else { key.confidence },
                 ),
                 KeyEvidence::Name(name) => (
-                    format!("`{name}` names a {whose} key, but `{}` sends it to {host} ({})", view.index.file(url_ref).written_name(url), ep.name),
+                    format!("`{name}` names {} key, but `{}` sends it to {host} ({})", crate::finding::a(&whose), view.index.file(url_ref).written_name(url), ep.name),
                     Severity::Warning,
                     Confidence::Medium,
                 ),

@@ -31,6 +31,7 @@ declare_check! {
         severity: Error,
         confidence: High,
         summary: "a base URL with a route, a wrong version segment, no scheme, or plain http",
+        varies: (Warning, "for plain http to a public host"),
     }
 }
 
@@ -102,7 +103,7 @@ fn problem(cx: &Cx, name: &str, info: &AssignInfo) -> Option<(String, String, Se
         let missing = &bases[0].1.trimmed_path()[path.len()..];
         format!("`{name}` is missing `{missing}` for {}", prov.name)
     } else {
-        format!("`{name}` path `{}` is not a {} base path", if path.is_empty() { "/" } else { path }, prov.name)
+        format!("`{name}` path `{}` is not {} base path", if path.is_empty() { "/" } else { path }, crate::finding::a(&prov.name))
     };
     Some((message, format!("set {name}={suggestion}"), Severity::Error))
 }

@@ -96,9 +96,9 @@ impl Check for MalformedKey {
                     &Self::META,
                     Label::new(file, a.value_span, format!("not a valid {} key", prov.name)),
                     format!(
-                        "`{}` starts like a {} {} but is {} characters, not the format `{}` + …",
+                        "`{}` starts like {} {} but is {} characters, not the format `{}` + …",
                         a.name,
-                        prov.name,
+                        crate::finding::a(&prov.name),
                         fmt.kind,
                         value.chars().count(),
                         fmt.prefix.as_deref().unwrap_or("")

@@ -16,6 +16,9 @@ pub struct Meta {
     pub severity: Severity,
     pub confidence: Confidence,
     pub summary: &'static str,
+    /// When some findings carry another severity than the default: which one and when
+    /// (`rules` and `explain` print it, so the table says what `--fail-on` will see).
+    pub varies: Option<(Severity, &'static str)>,
     /// The doc comment: `## What it does`, `## Why it breaks`, `## Example`, `## Fix`.
     pub doc: &'static str,
 }
@@ -62,7 +65,8 @@ macro_rules! declare_check {
             category: $cat:ident,
             severity: $sev:ident,
             confidence: $conf:ident,
-            summary: $summary:literal $(,)?
+            summary: $summary:literal
+            $(, varies: ($low:ident, $when:literal))? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -74,11 +78,34 @@ macro_rules! declare_check {
                 severity: $crate::finding::Severity::$sev,
                 confidence: $crate::catalog::Confidence::$conf,
                 summary: $summary,
+                varies: $crate::checks::varies!($(($low, $when))?),
                 doc: concat!($($doc, "\n"),*),
             };
         }
     };
 }
+
+/// The check id closest to a mistyped one (`key-endpoint-mismatches`, `endpoint-mismatch`),
+/// for "did you mean" in `explain` and in config errors.
+pub fn did_you_mean(id: &str) -> Option<&'static str> {
+    ALL.iter()
+        .map(|c| c.meta().id)
+        .map(|known| (strsim::jaro_winkler(id, known), known))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, known)| known)
+}
+
+/// The optional `varies: (Severity, "when")` of [`declare_check!`].
+macro_rules! varies {
+    () => {
+        None
+    };
+    (($low:ident, $when:literal)) => {
+        Some(($crate::finding::Severity::$low, $when))
+    };
+}
+pub(crate) use varies;
 
 /// Declares each check module and lists its check in [`ALL`], in this order.
 macro_rules! checks {

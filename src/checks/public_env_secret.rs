@@ -46,7 +46,7 @@ pub fn verdict(cx: &Cx, value: Option<&str>, info: &AssignInfo) -> Option<(Strin
         let strong = m.confidence == Confidence::High && cx.catalog.format(m.format).prefix.is_some();
         if strong || (!by_design && m.confidence >= Confidence::Medium) {
             let ps: Vec<usize> = m.candidates.iter().filter_map(|c| cx.catalog.index_of(c)).collect();
-            return Some((format!("holds a {} key", provider_names(cx.catalog, &ps)), m.confidence.max(Confidence::Medium)));
+            return Some((format!("holds {} key", crate::finding::a(&provider_names(cx.catalog, &ps))), m.confidence.max(Confidence::Medium)));
         }
     }
     if let Some(w) = SECRET_WORDS.iter().find(|w| bare.contains(*w)) {

@@ -34,6 +34,7 @@ declare_check! {
         severity: Error,
         confidence: High,
         summary: "a reusable workflow's secret that its caller does not pass, or that it does not declare",
+        varies: (Warning, "when the reusable workflow does not declare the secret it reads"),
     }
 }
 

@@ -68,7 +68,7 @@ impl Check for SdkDefaultEndpoint {
                 None => format!("pass the {} base URL to the client", prov.name),
             };
             out.push(
-                Finding::new(&Self::META, Label::new(file, key.value_span, format!("a {} key", prov.name)), format!("`{}(…)` gets `{env}` (a {} key) and no base URL: it sends it to {host}", call.callee, prov.name))
+                Finding::new(&Self::META, Label::new(file, key.value_span, format!("{} key", crate::finding::a(&prov.name))), format!("`{}(…)` gets `{env}` ({} key) and no base URL: it sends it to {host}", call.callee, crate::finding::a(&prov.name)))
                     .related(Label::new(file, call.span, format!("{} client", sdk_prov.name)))
                     .help(help)
                     .evidence(format!("{}|{env}", call.callee)),

@@ -31,6 +31,7 @@ declare_check! {
         severity: Info,
         confidence: Medium,
         summary: "a compose ${VAR} that no env file defines (warning when it looks like a typo)",
+        varies: (Warning, "when a defined name is one typo away"),
     }
 }
 

@@ -160,7 +160,14 @@ pub fn render(
         .with_width(opts.width)
         .with_links(false);
     let mut cache = std::collections::HashMap::new();
-    for f in &report.findings {
+    // errors first, then warnings, then info (when shown); path order within each
+    let mut shown: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity >= opts.min_severity)
+        .collect();
+    shown.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    for f in &shown {
         let d = diag(report, f, &mut cache);
         let mut s = String::new();
         handler
@@ -185,23 +192,7 @@ pub fn render(
     if opts.quiet {
         return Ok(());
     }
-    let s = super::json::summary(report);
-    if s.findings == 0 {
-        writeln!(out, "keylint: no problems in {} files", s.files_scanned)?;
-    } else {
-        writeln!(
-            out,
-            "keylint: {} problem{} ({} error{}, {} warning{}, {} info) in {} files scanned",
-            s.findings,
-            plural(s.findings),
-            s.errors,
-            plural(s.errors),
-            s.warnings,
-            plural(s.warnings),
-            s.infos,
-            s.files_scanned
-        )?;
-    }
+    summary(report, opts, shown.len(), out)?;
     if !report.suppressed.is_empty() {
         writeln!(
             out,
@@ -265,6 +256,69 @@ pub fn render(
         }
     }
     Ok(())
+}
+
+/// The closing summary: totals, a per-rule table (like `ruff --statistics`), and what was
+/// left out and why.
+fn summary(
+    report: &Report,
+    opts: &RenderOptions,
+    shown: usize,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let s = super::json::summary(report);
+    let files = count(s.files_scanned, "file");
+    let took = report
+        .elapsed
+        .filter(|_| opts.timing)
+        .map(|d| format!(" ({:.2} s)", d.as_secs_f64()))
+        .unwrap_or_default();
+    if s.findings == 0 {
+        writeln!(out, "keylint: no problems in {files}{took}")?;
+    } else {
+        writeln!(
+            out,
+            "keylint: {} ({}, {}, {} info) in {files}{took}",
+            count(s.findings, "problem"),
+            count(s.errors, "error"),
+            count(s.warnings, "warning"),
+            s.infos,
+        )?;
+        let mut by_rule: std::collections::BTreeMap<(std::cmp::Reverse<Severity>, &str), usize> =
+            std::collections::BTreeMap::new();
+        for f in &report.findings {
+            *by_rule
+                .entry((std::cmp::Reverse(f.severity), f.meta.id))
+                .or_default() += 1;
+        }
+        let mut rows: Vec<_> = by_rule.into_iter().collect();
+        rows.sort_by_key(|((sev, id), n)| (*sev, std::cmp::Reverse(*n), *id));
+        for ((sev, id), n) in rows {
+            writeln!(out, "  {n:>6}  {:<8} {id}", sev.0.as_str())?;
+        }
+    }
+    let below = s.findings - shown;
+    if below > 0 {
+        writeln!(
+            out,
+            "keylint: {} below {} not shown; --min-severity info shows them",
+            count(below, "finding"),
+            opts.min_severity.as_str()
+        )?;
+    }
+    let h = report.hidden;
+    if h.below_severity + h.below_confidence > 0 {
+        writeln!(
+            out,
+            "keylint: {} left out by --min-severity, {} by --min-confidence",
+            h.below_severity, h.below_confidence
+        )?;
+    }
+    Ok(())
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", plural(n))
 }
 
 fn plural(n: usize) -> &'static str {

@@ -22,6 +22,10 @@ pub struct RenderOptions {
     pub quiet: bool,
     pub verbose: bool,
     pub width: usize,
+    /// the human view shows findings at or above this; the rest are counted in one line
+    pub min_severity: crate::finding::Severity,
+    /// print the run's wall time in the summary (not in snapshots)
+    pub timing: bool,
 }
 
 impl RenderOptions {
@@ -38,6 +42,11 @@ impl RenderOptions {
             quiet: args.quiet,
             verbose: args.verbose,
             width: 100,
+            // info is advice: the human view hides it unless asked
+            min_severity: args
+                .min_severity
+                .unwrap_or(crate::finding::Severity::Warning),
+            timing: true,
         }
     }
 
@@ -48,6 +57,8 @@ impl RenderOptions {
             quiet: false,
             verbose: false,
             width: 100,
+            min_severity: crate::finding::Severity::Info,
+            timing: false,
         }
     }
 }
@@ -92,7 +103,12 @@ pub fn secret_spans(file: &IndexedFile) -> Vec<Span> {
             continue;
         }
         let v = a.value.expose();
-        let tokenish = v.len() >= 16 && !v.contains("://") && !v.contains(' ');
+        // a long bare value under a name of no known role may be a token; a model name is
+        // not (random-looking runs anywhere are masked by `secret_like_spans` below)
+        let tokenish = !matches!(info.name.role, NameRole::Model | NameRole::BaseUrl)
+            && v.len() >= 16
+            && !v.contains("://")
+            && !v.contains(' ');
         let creds = v.contains("://")
             && v.split("://")
                 .nth(1)
