@@ -1,7 +1,8 @@
-//! Our own labelled corpus, in the format of `../shared/tools/accept.py`: `tests/corpus/<case>/`
-//! with `<case>.expect.toml` beside it. Fixture keys are placeholders (`@@KEY:…@@`) that the
-//! harness swaps for synthetic keys, so the cases whose shared copies lost their gitignored `.env`
-//! files are scored here with real content. The binary is run exactly as accept.py runs it.
+//! Labelled corpora in the format of `../shared/tools/accept.py` (`<case>/` with
+//! `<case>.expect.toml` beside it): our own `tests/corpus/` (keys as `@@KEY:…@@` placeholders
+//! the harness swaps for synthetic keys) and, when it is beside the repository, the shared
+//! corpus. Each case is copied to a temporary folder and the binary is run exactly as accept.py
+//! runs it.
 
 mod common;
 
@@ -75,14 +76,31 @@ fn run(dir: &Path) -> Vec<Found> {
 #[test]
 fn own_corpus_scores_full_recall_and_no_false_positives() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let mut cases: Vec<_> = std::fs::read_dir(&root)
-        .expect("tests/corpus")
+    let failures = score(&root, 1);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The shared corpus (`../shared/corpus`, beside the repository in CI and in the workplace):
+/// every case scored through the binary, as accept.py scores it. Skipped where it is absent.
+#[test]
+fn shared_corpus_scores_full_recall_and_no_false_positives() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !root.is_dir() {
+        return;
+    }
+    let failures = score(&root, 20);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn score(root: &Path, at_least: usize) -> Vec<String> {
+    let mut cases: Vec<_> = std::fs::read_dir(root)
+        .expect("corpus")
         .flatten()
         .filter(|e| e.path().is_dir())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     cases.sort();
-    assert!(cases.len() >= 8, "corpus cases went missing");
+    assert!(cases.len() >= at_least, "corpus cases went missing");
     let mut failures = Vec::new();
     for case in &cases {
         let text = std::fs::read_to_string(root.join(format!("{case}.expect.toml")))
@@ -115,5 +133,5 @@ fn own_corpus_scores_full_recall_and_no_false_positives() {
             }
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures
 }
