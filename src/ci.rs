@@ -28,6 +28,10 @@ static FORK_GUARD: LazyLock<Regex> = LazyLock::new(|| {
       | github\.event_name\s*==\s*['"](?:push|schedule|workflow_dispatch|release|pull_request_target)['"]
       | github\.event_name\s*!=\s*['"]pull_request['"]
       | secrets\.[A-Za-z0-9_]+\s*!=\s*['"]{2}
+      | env\.[A-Za-z0-9_]+\s*!=\s*['"]{2}
+      | head\.repo\.fork
+      | head\.repo\.full_name
+      | github\.event\.pull_request\.head\.repo\.owner
       | secrets\.[A-Za-z0-9_]+\s*(?:&&|\)|$)
       | github\.ref\s*==\s*['"]refs/heads/
       | startsWith\(\s*github\.ref\s*,\s*['"]refs/(?:heads|tags)/
@@ -39,6 +43,43 @@ static FORK_GUARD: LazyLock<Regex> = LazyLock::new(|| {
 /// Does this `if:` keep pull requests from forks out (or skip when the secret is empty)?
 pub fn is_fork_guard(cond: &str) -> bool {
     FORK_GUARD.is_match(cond)
+}
+
+static SHELL_EMPTY_TEST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"-[zn]\s+"?\$\{?\{?\s*(?:(?:env|secrets)\.)?([A-Za-z_][A-Za-z0-9_]*)"#)
+        .expect("internal error: shell empty-test regex")
+});
+
+/// Does a job handle runs from forks itself: a fork flag computed from the event
+/// (`head.repo.fork`, `head.repo.full_name`) passed to a step as env or input, a shell test
+/// that skips when a key variable is empty, or `continue-on-error: true` on the job?
+pub fn job_handles_forks(file: &IndexedFile, wf: &Workflow, job: usize) -> bool {
+    let j = &wf.jobs[job];
+    if j.continue_on_error {
+        return true;
+    }
+    let fork_flag = |v: &str| v.contains("head.repo.fork") || v.contains("head.repo.full_name");
+    let env_values = j
+        .env
+        .iter()
+        .chain(j.steps.iter().flat_map(|s| s.env.iter()))
+        .map(|&i| file.facts.assignments[i].value.expose());
+    if env_values.into_iter().any(fork_flag)
+        || j.steps
+            .iter()
+            .flat_map(|s| s.with.iter())
+            .any(|(_, v)| fork_flag(&v.value))
+    {
+        return true;
+    }
+    j.steps.iter().filter_map(|s| s.run.as_ref()).any(|run| {
+        SHELL_EMPTY_TEST.captures_iter(&run.value).any(|c| {
+            c.get(1).is_some_and(|n| {
+                let n = n.as_str();
+                n.contains("KEY") || n.contains("TOKEN") || n.contains("SECRET")
+            })
+        })
+    })
 }
 
 /// Events whose runs from forks (and from Dependabot) get no repository secrets.

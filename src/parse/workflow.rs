@@ -65,6 +65,8 @@ pub enum PassedSecrets {
 pub struct Step {
     pub span: Span,
     pub cond: Option<Scalar>,
+    /// `continue-on-error: true`: a failure here does not fail the job
+    pub continue_on_error: bool,
     pub uses: Option<Scalar>,
     pub run: Option<Scalar>,
     /// `with:` inputs: (name, value)
@@ -78,6 +80,8 @@ pub struct Job {
     pub id: String,
     pub id_span: Span,
     pub cond: Option<Scalar>,
+    /// `continue-on-error: true`: a failure here does not fail the run
+    pub continue_on_error: bool,
     pub uses: Option<Scalar>,
     pub secrets: PassedSecrets,
     pub env: Vec<usize>,
@@ -191,6 +195,7 @@ impl Builder<'_> {
                     .entry("runs")
                     .map_or(Span::default(), |(k, _)| k.span()),
                 cond: None,
+                continue_on_error: false,
                 uses: None,
                 secrets: PassedSecrets::Nothing,
                 env: Vec::new(),
@@ -221,6 +226,8 @@ impl Builder<'_> {
                 id: id.to_string(),
                 id_span: k.span(),
                 cond: job.get("if").and_then(Scalar::of),
+                continue_on_error: job.get("continue-on-error").and_then(Node::as_str)
+                    == Some("true"),
                 uses: job.get("uses").and_then(Scalar::of),
                 secrets,
                 env: Vec::new(),
@@ -286,6 +293,8 @@ impl Builder<'_> {
             self.wf.jobs[j].steps.push(Step {
                 span: step.span(),
                 cond: step.get("if").and_then(Scalar::of),
+                continue_on_error: step.get("continue-on-error").and_then(Node::as_str)
+                    == Some("true"),
                 uses: step.get("uses").and_then(Scalar::of),
                 run: step.get("run").and_then(Scalar::of),
                 with,
