@@ -37,42 +37,68 @@ static HEADER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?i)\b(authoriza
 static SCHEME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(bearer|basic|token|digest|aws4-hmac-sha256|negotiate)\b").expect("internal error: scheme regex"));
 
 /// What is wrong with one header on a line, if anything.
-fn problem(cx: &Cx, header: &str, value: &str, line: &str, vars: &std::collections::HashSet<String>) -> Option<String> {
+fn problem(cx: &Cx, header: &str, value: &str, command: &str, vars: &std::collections::HashSet<String>) -> Option<String> {
     let v = value.trim();
     let refs = ci::key_refs_in(cx.catalog, v, vars);
     let literal = cx.catalog.classify_key(v.rsplit(' ').next().unwrap_or(v), None).is_some();
     if refs.is_empty() && !literal && !v.contains('$') {
         return None;
     }
-    let to_anthropic = line.contains("api.anthropic.com");
-    if header.eq_ignore_ascii_case("authorization") {
-        if v.to_ascii_lowercase().starts_with("bearer bearer") {
-            return Some("`Authorization: Bearer Bearer …`: the key already carries `Bearer `".into());
+    if header.eq_ignore_ascii_case("authorization") && v.to_ascii_lowercase().starts_with("bearer bearer") {
+        return Some("`Authorization: Bearer Bearer …`: the key already carries `Bearer `".into());
+    }
+    // the rest depends on who receives the header: a known provider host in the same shell
+    // command (a curl to some other API is that API's business)
+    let prov = command.split_whitespace().find_map(|w| {
+        let url = crate::url::parse(w.trim_matches(['"', '\''])).ok()?;
+        match cx.catalog.classify_url(&url) {
+            crate::catalog::HostClass::Provider(p) => Some(cx.catalog.provider(p)),
+            _ => None,
         }
-        if !SCHEME.is_match(v) {
-            return Some("`Authorization` carries a key without `Bearer `".into());
+    })?;
+    if header.eq_ignore_ascii_case("authorization") {
+        if prov.auth == "bearer" && !SCHEME.is_match(v) {
+            return Some(format!("`Authorization` carries a key without `Bearer ` ({} expects `Bearer <key>`)", prov.name));
         }
         let anthropic_key = refs.iter().any(|(n, _, _)| n.contains("ANTHROPIC") && !n.contains("AUTH_TOKEN") && !n.contains("OAUTH"));
-        if to_anthropic && anthropic_key {
-            return Some("Anthropic's API reads the key from `x-api-key`, not `Authorization: Bearer`".into());
+        if prov.auth == "x-api-key" && anthropic_key {
+            return Some(format!("{} reads the key from `x-api-key`, not `Authorization: Bearer`", prov.name));
         }
-    } else if header.eq_ignore_ascii_case("x-api-key") {
-        let host = line.split_whitespace().find_map(|w| crate::url::parse(w.trim_matches(['"', '\''])).ok())?;
-        if let crate::catalog::HostClass::Provider(p) = cx.catalog.classify_url(&host) {
-            let prov = cx.catalog.provider(p);
-            if prov.auth == "bearer" {
-                return Some(format!("{} reads the key from `Authorization: Bearer`, not `x-api-key`", prov.name));
-            }
-        }
+    } else if header.eq_ignore_ascii_case("x-api-key") && prov.auth == "bearer" {
+        return Some(format!("{} reads the key from `Authorization: Bearer`, not `x-api-key`", prov.name));
     }
     None
+}
+
+/// The shell command a script line belongs to: the line with the lines it continues (`\` at the
+/// end of the line before) and the ones that continue it.
+fn command_around(script: &str, line_start: usize) -> &str {
+    let mut start = line_start.min(script.len());
+    while start > 0 {
+        let prev_end = start - 1; // the '\n' before this line
+        let prev_start = script[..prev_end].rfind('\n').map_or(0, |i| i + 1);
+        if !script[prev_start..prev_end].trim_end_matches('\r').ends_with('\\') {
+            break;
+        }
+        start = prev_start;
+    }
+    let mut end = start;
+    loop {
+        let line_end = script[end..].find('\n').map_or(script.len(), |i| end + i);
+        end = line_end;
+        if line_end >= script.len() || !script[..line_end].trim_end_matches('\r').ends_with('\\') {
+            break;
+        }
+        end += 1;
+    }
+    &script[start..end]
 }
 
 /// The same judgement for a header built in code.
 fn code_problem(cx: &Cx, h: &crate::parse::code::HeaderUse, hosts: &[String]) -> Option<String> {
     let env_keys: Vec<&String> = h.key_names.iter().filter(|n| crate::roles::is_llm_key(cx.catalog, n)).collect();
     let prefix = h.prefix.trim_start().to_ascii_lowercase();
-    let slot = |n: &str| crate::roles::name_info(cx.catalog, n).slot.map(|p| cx.catalog.provider(p));
+    let slot = |n: &str| crate::roles::name_info(cx.catalog, n).slot;
     if h.header.eq_ignore_ascii_case("authorization") {
         if prefix.starts_with("bearer bearer") {
             return Some("`Authorization: Bearer Bearer …`: the key already carries `Bearer `".into());
@@ -80,22 +106,31 @@ fn code_problem(cx: &Cx, h: &crate::parse::code::HeaderUse, hosts: &[String]) ->
         if env_keys.is_empty() {
             return None;
         }
+        // judged only where the request goes to a known provider host written in this file,
+        // by that provider's scheme (catalog `auth`)
+        let bearer_host = hosts.iter().find_map(|h| match cx.catalog.classify_host(h) {
+            crate::catalog::HostClass::Provider(p) if cx.catalog.provider(p).auth == "bearer" => Some(cx.catalog.provider(p)),
+            _ => None,
+        });
         if !SCHEME.is_match(&prefix) {
-            return Some(format!("`Authorization` carries `{}` without `Bearer `", env_keys[0]));
+            return bearer_host.map(|p| format!("`Authorization` carries `{}` without `Bearer ` ({} expects `Bearer <key>`)", env_keys[0], p.name));
         }
         for k in &env_keys {
-            let Some(p) = slot(k) else { continue };
-            if p.auth == "x-api-key" && !k.contains("AUTH_TOKEN") && hosts.iter().any(|h| p.hosts.contains(h)) {
+            let Some(pi) = slot(k) else { continue };
+            let p = cx.catalog.provider(pi);
+            let to_p = hosts.iter().any(|h| cx.catalog.classify_host(h) == crate::catalog::HostClass::Provider(pi));
+            if p.auth == "x-api-key" && !k.contains("AUTH_TOKEN") && to_p {
                 return Some(format!("{} reads the key from `x-api-key`, not `Authorization: Bearer`", p.name));
             }
-            if p.auth == "api-key" {
+            if p.auth == "api-key" && to_p {
                 return Some(format!("{} keys go in the `api-key` header; `Authorization: Bearer` takes Entra tokens", p.name));
             }
         }
     } else if h.header.eq_ignore_ascii_case("x-api-key") {
         for k in &env_keys {
-            let Some(p) = slot(k) else { continue };
-            if p.auth == "bearer" && hosts.iter().any(|h| p.hosts.contains(h)) {
+            let Some(pi) = slot(k) else { continue };
+            let p = cx.catalog.provider(pi);
+            if p.auth == "bearer" && hosts.iter().any(|h| cx.catalog.classify_host(h) == crate::catalog::HostClass::Provider(pi)) {
                 return Some(format!("{} reads the key from `Authorization: Bearer`, not `x-api-key`", p.name));
             }
         }
@@ -129,7 +164,7 @@ impl Check for AuthHeaderFormat {
                 for line in ci::lines(run) {
                     for c in HEADER.captures_iter(line.text) {
                         let (Some(all), Some(h), Some(v)) = (c.get(0), c.get(1), c.get(2)) else { continue };
-                        let Some(msg) = problem(cx, h.as_str(), v.as_str(), line.text, &vars) else { continue };
+                        let Some(msg) = problem(cx, h.as_str(), v.as_str(), command_around(&run.value, line.offset), &vars) else { continue };
                         let span = ci::line_span(&f.source.text, run, &line, all.start(), all.end());
                         out.push(
                             Finding::new(&Self::META, Label::new(file, span, "auth header"), msg.clone())
