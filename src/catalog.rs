@@ -161,6 +161,24 @@ pub struct PublicByDesign {
     pub name_words: Vec<String>,
     #[serde(default)]
     pub value_prefixes: Vec<String>,
+    /// key-shaped values that are public by design when written beside these words
+    #[serde(default, rename = "context")]
+    pub contexts: Vec<PublicContext>,
+}
+
+/// A key format that is also used for a public-by-design value, told apart by what is written
+/// near it (a Firebase web config's `apiKey` is an `AIza…` key beside `authDomain`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicContext {
+    pub prefix: String,
+    /// any of these within `window` bytes of the value
+    pub near: Vec<String>,
+    pub window: usize,
+    /// what the value is, for messages (`a Firebase web config apiKey`)
+    pub what: String,
+    /// why it is not a secret (printed by `explain`)
+    pub reason: String,
 }
 
 /// An SDK constructor: which provider it talks to and which arguments carry key, base, model.
@@ -296,6 +314,9 @@ impl Catalog {
             public_by_design
                 .value_prefixes
                 .extend(file.public_by_design.value_prefixes.iter().cloned());
+            public_by_design
+                .contexts
+                .extend(file.public_by_design.contexts.iter().cloned());
         }
         // longest prefix first, so NEXT_PUBLIC_ wins over PUBLIC_
         public_prefixes.sort_by_key(|p| std::cmp::Reverse(p.prefix.len()));
@@ -667,6 +688,31 @@ impl Catalog {
     }
 
     /// The browser-exposed prefix of a variable name, longest first.
+    /// The public-by-design use a key literal at `span` of `text` has, judged by its prefix and
+    /// the words around it (`None`: treat it as a secret).
+    pub fn public_by_context(
+        &self,
+        value: &str,
+        text: &str,
+        span: crate::source::Span,
+    ) -> Option<&PublicContext> {
+        self.public_by_design.contexts.iter().find(|c| {
+            if !value.starts_with(c.prefix.as_str()) {
+                return false;
+            }
+            let mut lo = (span.start as usize).saturating_sub(c.window);
+            let mut hi = (span.end as usize + c.window).min(text.len());
+            while !text.is_char_boundary(lo) {
+                lo -= 1;
+            }
+            while !text.is_char_boundary(hi) {
+                hi += 1;
+            }
+            let around = &text[lo..hi];
+            c.near.iter().any(|w| around.contains(w.as_str()))
+        })
+    }
+
     pub fn public_prefix(&self, name: &str) -> Option<&PublicPrefix> {
         self.public_prefixes
             .iter()

@@ -78,7 +78,53 @@ pub fn explain(m: &Meta, out: &mut dyn Write) -> std::io::Result<()> {
         severity_text(m),
         m.confidence.as_str()
     )?;
-    writeln!(out, "{}", m.doc_text())
+    writeln!(out, "{}", m.doc_text())?;
+    if m.category == crate::finding::Category::Exposure {
+        public_by_design(out)?;
+    }
+    Ok(())
+}
+
+/// The catalog's public-by-design values, with why they are not secrets: the exposure checks
+/// leave them alone.
+fn public_by_design(out: &mut dyn Write) -> std::io::Result<()> {
+    let Ok(catalog) = crate::catalog::Catalog::builtin() else {
+        return Ok(());
+    };
+    let p = &catalog.public_by_design;
+    writeln!(out, "\n## Public by design (not reported)")?;
+    for c in &p.contexts {
+        writeln!(
+            out,
+            "- {} (`{}…` near {}): {}",
+            c.what,
+            c.prefix,
+            c.near
+                .iter()
+                .map(|w| format!("`{w}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            c.reason
+        )?;
+    }
+    writeln!(
+        out,
+        "- values starting with {}: publishable or client-side keys",
+        p.value_prefixes
+            .iter()
+            .map(|w| format!("`{w}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )?;
+    writeln!(
+        out,
+        "- variables whose name holds {}: identifiers, URLs and public keys",
+        p.name_words
+            .iter()
+            .map(|w| format!("`{w}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 /// `docs/checks.md`: every check's documentation, generated from the checks themselves (a test

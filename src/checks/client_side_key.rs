@@ -110,6 +110,9 @@ impl Check for ClientSideKey {
                 if m.confidence < Confidence::Medium || !looks_live(lit.value.expose()) {
                     continue;
                 }
+                if cx.catalog.public_by_context(lit.value.expose(), &f.source.text, lit.span).is_some() {
+                    continue;
+                }
                 let ps: Vec<usize> = m.candidates.iter().filter_map(|c| cx.catalog.index_of(c)).collect();
                 out.push(
                     Finding::new(&Self::META, Label::new(file, lit.span, "key literal in browser code"), format!("{} key `{}` is written into browser code", provider_names(cx.catalog, &ps), lit.value))

@@ -55,6 +55,10 @@ impl Check for HardcodedKey {
             if m.confidence < Confidence::Medium || !looks_live(v) || obviously_fake(v) {
                 continue;
             }
+            // a Firebase web config apiKey beside authDomain is public by design, not a Gemini key
+            if cx.catalog.public_by_context(v, &f.source.text, lit.span).is_some() {
+                continue;
+            }
             let ps: Vec<usize> = m.candidates.iter().filter_map(|c| cx.catalog.index_of(c)).collect();
             let env = cx.catalog.provider(m.format.provider).key_env.first().cloned().unwrap_or_else(|| "an environment variable".into());
             out.push(
