@@ -40,8 +40,19 @@ impl Check for DockerfileSecretEnv {
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
         let f = &cx.index.files[file];
         let Some(df) = f.facts.dockerfile() else { return };
-        for &i in df.stages.iter().flat_map(|s| &s.envs) {
+        for (stage, &i) in df.stages.iter().flat_map(|s| s.envs.iter().map(move |i| (s, i))) {
             let (a, info) = (&f.facts.assignments[i], &f.info[i]);
+            // `ENV X=${X}` bakes a build argument only when an `ARG X` is in scope before it
+            // (declared in this stage); with none, `${X}` is empty and nothing is stored
+            if let ValueSource::EnvRef(arg) = &a.source {
+                let declared = stage.args.iter().any(|&g| {
+                    let d = &f.facts.assignments[g];
+                    d.name == *arg && d.stmt_span.start < a.stmt_span.start
+                });
+                if !declared {
+                    continue;
+                }
+            }
             if info.name.public_prefix.is_some() {
                 continue;
             }
