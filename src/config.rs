@@ -64,6 +64,10 @@ pub struct ScanConfig {
     /// Globs (gitignore syntax) of paths never to scan.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Globs of paths that are application code although `rules/paths.toml` classes them as
+    /// tests, examples, fixtures or vendored code.
+    #[serde(default)]
+    pub app: Vec<String>,
 }
 
 impl Config {
@@ -88,6 +92,15 @@ impl Config {
                     },
                     src: NamedSource::new(path, text.to_string()),
                     span: at,
+                });
+            }
+        }
+        for glob in &config.scan.app {
+            if let Err(e) = globset::Glob::new(glob) {
+                return Err(Fatal::Config {
+                    message: format!("[scan] app: {e}"),
+                    src: NamedSource::new(path, text.to_string()),
+                    span: text.find(glob.as_str()).map(|i| (i, glob.len()).into()),
                 });
             }
         }

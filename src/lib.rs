@@ -31,6 +31,7 @@ pub mod fix;
 pub mod harness;
 pub mod index;
 pub mod parse;
+pub mod paths;
 pub mod redact;
 pub mod render;
 pub mod roles;
@@ -235,6 +236,13 @@ fn analyze(
         if let Some(&s) = config.checks.severity.get(f.meta.id) {
             f.severity = s;
         }
+    }
+    // findings in vendored code, fixtures, tests and examples (rules/paths.toml)
+    match paths::PathClasses::new(&config.scan.app) {
+        Ok(classes) => classes.apply(&mut findings, |f| {
+            index.files[f.primary.file].source.rel_path.clone()
+        }),
+        Err(e) => debug_assert!(false, "{e}"),
     }
     let skipped = skipped
         .into_iter()
