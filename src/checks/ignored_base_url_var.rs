@@ -60,6 +60,12 @@ impl Check for IgnoredBaseUrlVar {
             if view.effective.contains_key(legacy.current.as_str()) {
                 continue;
             }
+            // the project's own code reads the legacy name (an 0.x SDK pinned, or its own
+            // client): it is not ignored here
+            let name = a.name.as_str();
+            if view.index.files.iter().filter_map(|f| f.facts.code()).any(|c| c.env_reads.iter().any(|e| &*e.name == name)) {
+                continue;
+            }
             out.push(
                 Finding::new(
                     &Self::META,

@@ -746,12 +746,18 @@ impl<'a> Analyzer<'a> {
             || matches!(self.ident(i + 1), Some("is" | "in" | "and" | "or"))
             || (next_is(b'=') && self.punct(i + 2, b'='))
             || (next_is(b'!') && self.punct(i + 2, b'='))
-            || (i >= 2
-                && self.punct(i - 1, b'(')
-                && matches!(
-                    self.ident(i - 2),
-                    Some("len" | "bool" | "Boolean" | "mask" | "redact" | "hash")
-                ))
+            || self.wrapped_in_check(i)
+    }
+
+    /// `bool(X)`, `len(X)`, `Boolean(X)`, `mask(X)`: token `i` starts the argument of a call that
+    /// prints something about the value, not the value.
+    fn wrapped_in_check(&self, i: usize) -> bool {
+        i >= 2
+            && self.punct(i - 1, b'(')
+            && matches!(
+                self.ident(i - 2),
+                Some("len" | "bool" | "Boolean" | "mask" | "redact" | "hash")
+            )
     }
 
     fn logs(&self, aliases: &Aliases<'a>) -> Vec<LogCall> {
@@ -778,7 +784,9 @@ impl<'a> Analyzer<'a> {
             let mut j = open + 1;
             while j < close {
                 if let Some((env, span, next)) = self.env_read_at(j) {
-                    if crate::roles::is_llm_key(self.catalog, env) && !self.presence_only(next - 1)
+                    if crate::roles::is_llm_key(self.catalog, env)
+                        && !self.presence_only(next - 1)
+                        && !self.wrapped_in_check(j)
                     {
                         leaks.push((env.to_string(), span));
                     }
