@@ -28,6 +28,7 @@ pub mod explain;
 pub mod facts;
 pub mod finding;
 pub mod fix;
+pub mod fsread;
 pub mod harness;
 pub mod index;
 pub mod parse;
@@ -171,7 +172,7 @@ pub fn lint_virtual(files: &[(String, String)], config: &Config) -> Result<Repor
 
 fn analyze(
     files: Vec<index::IndexedFile>,
-    skipped: Vec<Skipped>,
+    mut skipped: Vec<Skipped>,
     config: &Config,
     o: &LintOptions,
     catalog: &Catalog,
@@ -184,12 +185,29 @@ fn analyze(
     };
     let mut findings = checks::run_all(&cx, &enabled);
     // files a finding points at get their text back for snippets, positions and suppressions
-    index.restore(
+    let changed = index.restore(
         findings
             .iter()
             .flat_map(|f| std::iter::once(f.primary.file).chain(f.related.iter().map(|l| l.file)))
             .collect::<std::collections::BTreeSet<_>>(),
+        config.max_file_size(),
     );
+    // a file that changed since it was linted cannot be quoted: its spans point into the old
+    // text. What was found in it is dropped, with a note.
+    if !changed.is_empty() {
+        findings.retain(|f| !changed.contains(&f.primary.file));
+        for f in findings.iter_mut() {
+            f.related.retain(|l| !changed.contains(&l.file));
+        }
+        for &i in &changed {
+            skipped.push(Skipped {
+                path: index.files[i].source.rel_path.clone(),
+                reason: walk::SkipReason::Changed,
+                detail: Some("what was found in it is not reported; run again".to_string()),
+            });
+        }
+        skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     if !config.allowed_keys.is_empty() {
         findings.retain(|f| {
             let text = index.files[f.primary.file].source.slice(f.primary.span);
@@ -337,15 +355,19 @@ fn lint_command(
 ) -> Result<(i32, Option<Report>), Fatal> {
     let config_path = match &args.config {
         Some(p) => Some(p.clone()),
-        None => args.paths.first().and_then(|p| Config::discover(p)),
+        None => match args.paths.first() {
+            Some(p) => Config::discover(p)?,
+            None => None,
+        },
     };
     let config = match &config_path {
         Some(p) => Config::load(p)?,
         None => Config::default(),
     };
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let threads = walk::cap_threads(
+        args.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+    );
     let o = LintOptions {
         threads,
         ignore_comments: !args.no_ignore_comments,

@@ -1,0 +1,270 @@
+//! Hostile file systems, through the real binary: special files where keylint reads
+//! (`.ignore`, `.gitignore`, `--config`, `--baseline`, re-reads) and absurd `--threads`.
+//!
+//! Every run has a deadline (the child is killed and the test fails after 60 s) and a 4 GB
+//! address-space limit, so a hang or a runaway read fails the test instead of stalling CI or
+//! the machine.
+
+#![cfg(unix)]
+
+mod common;
+
+use std::os::unix::fs::symlink;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const DEADLINE: Duration = Duration::from_secs(60);
+
+struct Run {
+    code: i32,
+    /// stdout then stderr
+    out: String,
+    stdout: String,
+}
+
+/// Runs keylint in `dir` with `args`, under the deadline and the memory limit.
+fn keylint(dir: &Path, args: &[&str]) -> Run {
+    keylint_as(dir, args, &[])
+}
+
+/// [`keylint`] behind a `wrapper` command (e.g. `setpriv` to drop root).
+fn keylint_as(dir: &Path, args: &[&str], wrapper: &[&str]) -> Run {
+    let capture = tempfile::tempdir().expect("tmp");
+    let (o, e) = (capture.path().join("out"), capture.path().join("err"));
+    let mut cmd = Command::new("sh");
+    // `exec "$@"`: the limit applies to keylint itself
+    cmd.args(["-c", "ulimit -v 4194304 && exec \"$@\"", "sh"]);
+    cmd.args(wrapper)
+        .arg(env!("CARGO_BIN_EXE_keylint"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::fs::File::create(&o).expect("out"))
+        .stderr(std::fs::File::create(&e).expect("err"));
+    let mut child = cmd.spawn().expect("run keylint");
+    let t = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if t.elapsed() > DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("keylint {args:?} did not finish within {DEADLINE:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stdout = String::from_utf8_lossy(&std::fs::read(&o).expect("read")).into_owned();
+    let stderr = String::from_utf8_lossy(&std::fs::read(&e).expect("read")).into_owned();
+    Run {
+        code: status.code().unwrap_or(-1),
+        out: stdout.clone() + &stderr,
+        stdout,
+    }
+}
+
+/// `lint . --verbose` (skips are listed) in plain text.
+fn lint_here(dir: &Path, extra: &[&str]) -> Run {
+    let mut args = vec!["lint", ".", "--verbose", "--color", "never"];
+    args.extend_from_slice(extra);
+    keylint(dir, &args)
+}
+
+/// The first 20-character window of `key` found in `text`.
+fn leak<'k>(text: &str, key: &'k str) -> Option<&'k str> {
+    (0..=key.len().saturating_sub(20))
+        .map(|i| &key[i..i + 20])
+        .find(|w| text.contains(w))
+}
+
+fn assert_no_leak(run: &Run, key: &str) {
+    if let Some(w) = leak(&run.out, key) {
+        panic!("a key window `{w}` was printed:\n{}", run.out);
+    }
+}
+
+fn mkfifo(path: &Path) -> bool {
+    Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The planted `.env` (an OpenRouter key sent to api.openai.com) and its key.
+fn planted(dir: &Path) -> String {
+    common::plant_mismatch(dir)
+}
+
+/// Every finding of a JSON report as (rule, path, line, column).
+fn findings(json: &str) -> Vec<(String, String, u64, u64)> {
+    let v: serde_json::Value = serde_json::from_str(json).expect("json report");
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_string(),
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or(0),
+                f["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_fifo_named_ignore_is_not_opened() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let key = planted(d);
+    std::fs::create_dir_all(d.join("sub")).expect("mkdir");
+    // a folder's ignore files are read when something in it is: give `sub` a file
+    std::fs::write(d.join("sub/.env"), "A=1\n").expect("write");
+    if !mkfifo(&d.join(".ignore")) || !mkfifo(&d.join("sub/.ignore")) {
+        return; // no mkfifo on this machine
+    }
+    let run = lint_here(d, &[]);
+    assert_eq!(run.code, 1, "{}", run.out);
+    assert!(run.out.contains("key-endpoint-mismatch"), "{}", run.out);
+    assert!(
+        run.out
+            .contains("skipped .ignore: not a regular file (a FIFO)"),
+        "{}",
+        run.out
+    );
+    assert!(run.out.contains("skipped sub/.ignore"), "{}", run.out);
+    assert_no_leak(&run, &key);
+}
+
+#[test]
+fn dev_zero_linked_as_ignore_files_is_not_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let key = planted(d);
+    std::fs::create_dir_all(d.join("sub/.git/info")).expect("mkdir");
+    symlink("/dev/zero", d.join(".ignore")).expect("symlink");
+    symlink("/dev/zero", d.join("sub/.gitignore")).expect("symlink");
+    symlink("/dev/zero", d.join("sub/.git/info/exclude")).expect("symlink");
+    std::fs::write(d.join("sub/.env"), "A=1\n").expect("write");
+    let run = lint_here(d, &[]);
+    assert_eq!(run.code, 1, "{}", run.out);
+    assert!(run.out.contains("key-endpoint-mismatch"), "{}", run.out);
+    for f in [".ignore", "sub/.gitignore", "sub/.git/info/exclude"] {
+        assert!(
+            run.out.contains(&format!(
+                "skipped {f}: symlink pointing outside the scanned root"
+            )),
+            "{f}: {}",
+            run.out
+        );
+    }
+    assert_no_leak(&run, &key);
+}
+
+/// `.ignore` still prunes what it excludes now that keylint reads it itself, through a symlink
+/// that stays inside the root too; a link inside the root to a FIFO is a note.
+#[test]
+fn ignore_files_read_safely_still_exclude() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let key = planted(d);
+    let hidden = d.join("hidden");
+    let other = d.join("other");
+    std::fs::create_dir_all(&hidden).expect("mkdir");
+    std::fs::create_dir_all(&other).expect("mkdir");
+    // the planted mismatch, copied where `.ignore` excludes it
+    std::fs::copy(d.join(".env"), hidden.join(".env")).expect("copy");
+    std::fs::copy(d.join(".env"), other.join("skipme.env")).expect("copy");
+    std::fs::write(d.join("rules.txt"), "hidden/\n").expect("write");
+    symlink(d.join("rules.txt"), d.join(".ignore")).expect("symlink");
+    std::fs::write(other.join(".ignore"), "skipme.env\n").expect("write");
+    let run = lint_here(d, &["--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.out);
+    let found = findings(&run.stdout);
+    assert!(found.iter().any(|f| f.1 == ".env"), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .all(|f| !f.1.starts_with("hidden/") && f.1 != "other/skipme.env"),
+        "{found:?}"
+    );
+    if mkfifo(&d.join("pipe")) {
+        std::fs::remove_file(other.join(".ignore")).expect("rm");
+        symlink(d.join("pipe"), other.join(".ignore")).expect("symlink");
+        let run = lint_here(d, &[]);
+        assert_eq!(run.code, 1, "{}", run.out);
+        assert!(
+            run.out
+                .contains("skipped other/.ignore: not a regular file (a FIFO)"),
+            "{}",
+            run.out
+        );
+        assert_no_leak(&run, &key);
+    }
+}
+
+#[test]
+fn a_fifo_as_config_or_baseline_is_an_error() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let key = planted(d);
+    let elsewhere = tempfile::tempdir().expect("tmp");
+    let fifo = elsewhere.path().join("k.toml");
+    if !mkfifo(&fifo) {
+        return;
+    }
+    let fifo = fifo.to_str().expect("utf-8 temp path");
+    for flag in ["--config", "--baseline"] {
+        let run = lint_here(d, &[flag, fifo]);
+        assert_eq!(run.code, 2, "{flag}: {}", run.out);
+        // (miette wraps the message)
+        assert!(
+            run.out.contains("not a regular file") && run.out.contains("FIFO"),
+            "{flag}: {}",
+            run.out
+        );
+        assert_no_leak(&run, &key);
+    }
+    // /dev/zero as either: refused at once, not read until memory runs out
+    for flag in ["--config", "--baseline"] {
+        let run = lint_here(d, &[flag, "/dev/zero"]);
+        assert_eq!(run.code, 2, "{flag}: {}", run.out);
+        assert!(run.out.contains("a character device"), "{}", run.out);
+    }
+    // a repository's own keylint.toml linking to /dev/zero
+    symlink("/dev/zero", d.join("keylint.toml")).expect("symlink");
+    let run = lint_here(d, &[]);
+    assert_eq!(run.code, 2, "{}", run.out);
+    assert!(run.out.contains("a symlink pointing"), "{}", run.out);
+}
+
+#[test]
+fn absurd_thread_counts_are_capped() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let key = planted(d);
+    let run = lint_here(d, &["--threads", "100000"]);
+    assert_eq!(run.code, 1, "{}", run.out);
+    assert!(run.out.contains("key-endpoint-mismatch"), "{}", run.out);
+    assert_no_leak(&run, &key);
+}
+
+/// A released file replaced by a FIFO is not waited on when re-read, and a changed one is
+/// refused by its content hash.
+#[test]
+fn rereads_refuse_fifos_and_changed_content() {
+    use keylint::classify::FileKind;
+    let dir = tempfile::tempdir().expect("tmp");
+    let fifo: PathBuf = dir.path().join("app.py");
+    if !mkfifo(&fifo) {
+        return;
+    }
+    let t = Instant::now();
+    assert!(keylint::fsread::reread(&fifo, &FileKind::Source, 1 << 20).is_none());
+    assert!(t.elapsed() < Duration::from_secs(5));
+    let mut f = keylint::source::SourceFile::released("app.py".into(), "x = 1\n");
+    assert!(!f.restore("x = 2\n".into()), "same length, other content");
+    assert!(f.restore("x = 1\n".into()));
+    assert_eq!(f.text, "x = 1\n");
+}
