@@ -127,9 +127,7 @@ pub fn lint_with(paths: &[PathBuf], config: &Config, o: &LintOptions) -> Result<
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for path in paths {
-        if !path.exists() {
-            return Err(Fatal::PathNotFound(path.display().to_string()));
-        }
+        check_root(path)?;
         let prefix = if paths.len() > 1 {
             display_prefix(path)
         } else {
@@ -148,6 +146,33 @@ pub fn lint_with(paths: &[PathBuf], config: &Config, o: &LintOptions) -> Result<
         skipped.extend(r.skipped);
     }
     Ok(analyze(files, skipped, config, o, &catalog))
+}
+
+/// Fails when a path given to lint is missing, unreadable, or neither a folder nor a regular
+/// file (a FIFO given as a path would otherwise be walked past: "0 files", exit 0).
+fn check_root(path: &Path) -> Result<(), Fatal> {
+    let fail = |message: String| Fatal::Walk {
+        path: path.display().to_string(),
+        message,
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Fatal::PathNotFound(path.display().to_string()));
+        }
+        Err(e) => return Err(fail(e.to_string())),
+    };
+    if meta.is_dir() {
+        std::fs::read_dir(path).map_err(|e| fail(e.to_string()))?;
+    } else if meta.is_file() {
+        fsread::open_regular(path, fsread::Follow::Anywhere).map_err(|e| fail(e.to_string()))?;
+    } else {
+        return Err(fail(format!(
+            "not a folder or a regular file ({})",
+            fsread::what(&meta.file_type())
+        )));
+    }
+    Ok(())
 }
 
 /// Lints an in-memory tree of `(relative path, text)` (every file counts as committed). Parser
@@ -376,7 +401,11 @@ fn lint_command(
     // but report only what is located in those files.
     let only_files = !args.paths.is_empty() && args.paths.iter().all(|p| p.is_file());
     let mut report = if only_files {
-        let root = repo_root(&args.paths[0]);
+        // a given file that cannot be read is an error, not a skip note
+        for p in &args.paths {
+            check_root(p)?;
+        }
+        let root = files_root(&args.paths);
         let mut r = lint_with(std::slice::from_ref(&root), &config, &o)?;
         let wanted: HashSet<String> = args.paths.iter().filter_map(|p| rel_to(&root, p)).collect();
         let keep = |f: &Finding, r: &Report| {
@@ -392,6 +421,7 @@ fn lint_command(
     };
     report.config_path = config_path;
     if let Some(path) = &args.write_baseline {
+        refuse_overwriting_inputs(path, &report, &[])?;
         baseline::write(&report, path)?;
         writeln!(
             err,
@@ -420,6 +450,11 @@ fn lint_command(
     let opts = render::RenderOptions::from_args(args);
     match &args.output {
         Some(path) => {
+            let extra: Vec<&Path> = [report.config_path.as_deref(), args.baseline.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            refuse_overwriting_inputs(path, &report, &extra)?;
             let mut file = std::fs::File::create(path)?;
             render::render(&report, args.format, &opts, &mut file, err)?;
             if args.format != cli::Format::Human {
@@ -431,18 +466,71 @@ fn lint_command(
     Ok((exit_code(&report.findings, args.fail_on), Some(report)))
 }
 
-/// The repository a file belongs to: the nearest folder above it with `.git`, else the
-/// current folder.
-fn repo_root(file: &Path) -> PathBuf {
-    let abs = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
-    let mut dir = abs.parent();
+/// The folder read for context when only files are given (pre-commit passes the staged ones):
+/// for each file its repository (the nearest folder above it with `.git`), else the current
+/// folder when the file is inside it, else the file's own folder; for several files, the
+/// common ancestor of those.
+fn files_root(files: &[PathBuf]) -> PathBuf {
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize).ok();
+    let mut root: Option<PathBuf> = None;
+    for file in files {
+        let abs = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+        let own = repo_root(&abs)
+            .or_else(|| cwd.clone().filter(|c| abs.starts_with(c)))
+            .unwrap_or_else(|| abs.parent().unwrap_or(&abs).to_path_buf());
+        root = Some(match root {
+            None => own,
+            Some(r) => common_ancestor(&r, &own),
+        });
+    }
+    root.or(cwd).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The nearest folder above `file` (absolute) with `.git`.
+fn repo_root(file: &Path) -> Option<PathBuf> {
+    let mut dir = file.parent();
     while let Some(d) = dir {
         if d.join(".git").exists() {
-            return d.to_path_buf();
+            return Some(d.to_path_buf());
         }
         dir = d.parent();
     }
-    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+    None
+}
+
+fn common_ancestor(a: &Path, b: &Path) -> PathBuf {
+    a.components()
+        .zip(b.components())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x)
+        .collect()
+}
+
+/// Refuses to write `target` (`--output`, `--write-baseline`) over a file the run read: one of
+/// the scanned files, the config or the baseline. Paths are compared canonical.
+fn refuse_overwriting_inputs(target: &Path, report: &Report, extra: &[&Path]) -> Result<(), Fatal> {
+    // a file that does not exist yet was not read
+    let Ok(target_canon) = std::fs::canonicalize(target) else {
+        return Ok(());
+    };
+    let same = |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| c == target_canon);
+    let name = target_canon.file_name();
+    // only files of the same name (or read through a symlink) can be the target: no
+    // canonicalize per scanned file
+    let scanned = report.index.files.iter().any(|f| {
+        let candidate = match f.disk.as_deref() {
+            Some(index::Disk::At(_)) => true,
+            Some(index::Disk::Under { .. }) => name
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| f.source.rel_path.rsplit('/').next() == Some(n)),
+            None => false,
+        };
+        candidate && f.disk_path().is_some_and(|p| same(&p))
+    });
+    if scanned || extra.iter().any(|p| same(p)) {
+        return Err(Fatal::OutputIsInput(target.display().to_string()));
+    }
+    Ok(())
 }
 
 fn rel_to(root: &Path, file: &Path) -> Option<String> {

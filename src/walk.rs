@@ -123,6 +123,10 @@ pub fn walk(
     opts: &WalkOptions,
 ) -> Result<WalkResult, ignore::Error> {
     let canon_root = root.canonicalize().map_err(ignore::Error::Io)?;
+    // an unreadable root is the caller's error, not a note about one folder
+    if canon_root.is_dir() {
+        std::fs::read_dir(&canon_root).map_err(ignore::Error::Io)?;
+    }
     let chain = Arc::new(GitignoreChain::with_files(
         root.to_path_buf(),
         canon_root.clone(),

@@ -1,5 +1,6 @@
-//! Hostile file systems, through the real binary: special files where keylint reads
-//! (`.ignore`, `.gitignore`, `--config`, `--baseline`, re-reads) and absurd `--threads`.
+//! Hostile file systems, roots and encodings, through the real binary: special files where
+//! keylint reads (`.ignore`, `.gitignore`, `--config`, `--baseline`), absurd `--threads`, files
+//! outside git, an unreadable root and `--output` onto an input.
 //!
 //! Every run has a deadline (the child is killed and the test fails after 60 s) and a 4 GB
 //! address-space limit, so a hang or a runaway read fails the test instead of stalling CI or
@@ -248,6 +249,138 @@ fn absurd_thread_counts_are_capped() {
     assert_eq!(run.code, 1, "{}", run.out);
     assert!(run.out.contains("key-endpoint-mismatch"), "{}", run.out);
     assert_no_leak(&run, &key);
+}
+
+/// Is any folder above `p` a git repository? (Then the root rules under test do not apply.)
+fn inside_git(p: &Path) -> bool {
+    p.ancestors().any(|a| a.join(".git").exists())
+}
+
+#[test]
+fn files_outside_the_current_folder_and_outside_git_are_linted_from_their_folder() {
+    let repo = tempfile::tempdir().expect("tmp");
+    let cwd = tempfile::tempdir().expect("tmp");
+    let r = repo.path().canonicalize().expect("canon");
+    if inside_git(&r) || r.starts_with(cwd.path()) {
+        return;
+    }
+    std::fs::create_dir_all(r.join("a")).expect("mkdir");
+    std::fs::create_dir_all(r.join("b")).expect("mkdir");
+    let key = planted(&r.join("a"));
+    let key_b = planted(&r.join("b"));
+    let a_env = r.join("a/.env");
+    let b_env = r.join("b/.env");
+    let (a_env, b_env) = (
+        a_env.to_str().expect("utf-8"),
+        b_env.to_str().expect("utf-8"),
+    );
+    // one file: its folder is the root
+    let run = keylint(
+        cwd.path(),
+        &["lint", a_env, "--format", "json", "--color", "never"],
+    );
+    assert_eq!(run.code, 1, "{}", run.out);
+    let found = findings(&run.stdout);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.0 == "key-endpoint-mismatch" && f.1 == ".env"),
+        "{found:?}"
+    );
+    // two files in different folders: their common ancestor, each reported
+    let run = keylint(
+        cwd.path(),
+        &["lint", a_env, b_env, "--format", "json", "--color", "never"],
+    );
+    assert_eq!(run.code, 1, "{}", run.out);
+    let found = findings(&run.stdout);
+    for p in ["a/.env", "b/.env"] {
+        assert!(
+            found
+                .iter()
+                .any(|f| f.0 == "key-endpoint-mismatch" && f.1 == p),
+            "{p}: {found:?}"
+        );
+    }
+    assert_no_leak(&run, &key);
+    assert_no_leak(&run, &key_b);
+}
+
+#[test]
+fn an_unreadable_root_is_exit_2() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    // the temp folder itself must be reachable by an unprivileged user
+    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let locked = d.join("locked");
+    std::fs::create_dir_all(&locked).expect("mkdir");
+    let key = planted(&locked);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    // root reads anything: drop to `nobody` when we are root and setpriv is there
+    let wrapper: &[&str] = if std::fs::read_dir(&locked).is_ok() {
+        let drop = [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+        ];
+        let works = Command::new(drop[0])
+            .args(&drop[1..])
+            .arg("true")
+            .status()
+            .is_ok_and(|s| s.success());
+        if !works {
+            std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755))
+                .expect("chmod back");
+            return; // cannot make a folder unreadable to this process
+        }
+        &[
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+        ]
+    } else {
+        &[]
+    };
+    let run = keylint_as(d, &["lint", "locked", "--color", "never"], wrapper);
+    let file_run = keylint_as(d, &["lint", "locked/.env", "--color", "never"], wrapper);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
+    assert_eq!(run.code, 2, "{}", run.out);
+    assert!(run.out.contains("cannot walk locked"), "{}", run.out);
+    assert!(run.out.contains("ermission denied"), "{}", run.out);
+    assert_eq!(file_run.code, 2, "{}", file_run.out);
+    assert_no_leak(&run, &key);
+}
+
+#[test]
+fn output_never_overwrites_a_scanned_input() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let key = planted(d);
+    std::fs::create_dir_all(d.join("sub")).expect("mkdir");
+    std::fs::copy(d.join(".env"), d.join("sub/.env.local")).expect("copy");
+    symlink(d.join("sub/.env.local"), d.join("link.env")).expect("symlink");
+    let before = std::fs::read(d.join(".env")).expect("read");
+    let before_sub = std::fs::read(d.join("sub/.env.local")).expect("read");
+    for target in [".env", "./sub/../.env", "sub/.env.local", "link.env"] {
+        let run = lint_here(d, &["--format", "json", "--output", target]);
+        assert_eq!(run.code, 2, "{target}: {}", run.out);
+        assert!(run.out.contains("refusing to overwrite"), "{}", run.out);
+        assert_no_leak(&run, &key);
+    }
+    let run = lint_here(d, &["--write-baseline", ".env"]);
+    assert_eq!(run.code, 2, "{}", run.out);
+    assert_eq!(std::fs::read(d.join(".env")).expect("read"), before);
+    assert_eq!(
+        std::fs::read(d.join("sub/.env.local")).expect("read"),
+        before_sub
+    );
+    // a file keylint did not read is fine
+    let run = lint_here(d, &["--format", "json", "--output", "report.json"]);
+    assert_eq!(run.code, 1, "{}", run.out);
+    assert!(d.join("report.json").is_file());
 }
 
 /// A released file replaced by a FIFO is not waited on when re-read, and a changed one is
