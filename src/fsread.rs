@@ -7,8 +7,10 @@
 //! 2. check that the *opened handle* is a regular file (`fstat`, no race);
 //! 3. read at most `cap + 1` bytes, so a file larger than the cap costs at most the cap.
 //!
-//! [`decode`] then turns the bytes into the text every front end sees; re-reads decode the same
-//! way, so a released file comes back byte for byte.
+//! [`decode`] then turns the bytes into the text every front end sees: a UTF-8 BOM is dropped,
+//! UTF-16 with a BOM is decoded, and a dotenv file's lone CR becomes a line break (the way Node's
+//! dotenv and python-dotenv read it). Spans, lines and columns refer to that text; re-reads decode
+//! the same way, so a released file comes back byte for byte.
 
 use std::borrow::Cow;
 use std::io::Read;
@@ -176,20 +178,41 @@ pub fn what(ft: &std::fs::FileType) -> &'static str {
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// A file's bytes as the text front ends see.
+/// A file's bytes as the text front ends see; `transcoded` when that text is not the bytes on
+/// disk (BOM dropped, UTF-16 decoded, lone CR turned into LF), so an edit cannot be written
+/// back by splicing the text.
 #[derive(Debug)]
 pub struct Decoded<'a> {
     pub text: Cow<'a, str>,
+    pub transcoded: bool,
 }
 
 /// Decodes a file's bytes, or says why it is skipped.
 pub fn decode<'a>(
     bytes: &'a [u8],
-    _kind: &FileKind,
+    kind: &FileKind,
 ) -> Result<Decoded<'a>, (SkipReason, Option<String>)> {
+    let (text, transcoded): (Cow<'a, str>, bool) = if let Some(rest) = bytes.strip_prefix(UTF8_BOM)
+    {
+        (Cow::Borrowed(utf8(rest)?), true)
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        (Cow::Owned(utf16(rest, u16::from_le_bytes)?), true)
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        (Cow::Owned(utf16(rest, u16::from_be_bytes)?), true)
+    } else {
+        (Cow::Borrowed(utf8(bytes)?), false)
+    };
+    let normalized = normalize(kind, text);
     Ok(Decoded {
-        text: Cow::Borrowed(utf8(bytes)?),
+        transcoded: transcoded || normalized.1,
+        text: normalized.0,
     })
+}
+
+/// [`decode`] for text already in memory (`lint_virtual`): the same BOM and line-break rules.
+pub fn decode_str<'a>(text: &'a str, kind: &FileKind) -> Cow<'a, str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    normalize(kind, Cow::Borrowed(text)).0
 }
 
 fn binary(bytes: &[u8]) -> bool {
@@ -206,6 +229,52 @@ fn utf8(bytes: &[u8]) -> Result<&str, (SkipReason, Option<String>)> {
             Some(format!("invalid byte at offset {}", e.valid_up_to())),
         )
     })
+}
+
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, (SkipReason, Option<String>)> {
+    if bytes.len() % 2 != 0 {
+        return Err((
+            SkipReason::NotUtf8,
+            Some("UTF-16 with an odd number of bytes".to_string()),
+        ));
+    }
+    let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+    let mut text = String::with_capacity(bytes.len() / 2);
+    for (i, c) in char::decode_utf16(units).enumerate() {
+        match c {
+            Ok(c) => text.push(c),
+            Err(_) => {
+                return Err((
+                    SkipReason::NotUtf8,
+                    Some(format!("invalid UTF-16 at offset {}", 2 + 2 * i)),
+                ));
+            }
+        }
+    }
+    if binary(text.as_bytes()) {
+        return Err((SkipReason::Binary, Some("UTF-16".to_string())));
+    }
+    Ok(text)
+}
+
+/// Per kind: a dotenv file's lone CR is a line break (one byte for one: spans do not move).
+fn normalize<'a>(kind: &FileKind, text: Cow<'a, str>) -> (Cow<'a, str>, bool) {
+    if !matches!(kind, FileKind::Dotenv(_)) {
+        return (text, false);
+    }
+    let b = text.as_bytes();
+    let lone = |i: usize| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n');
+    if !memchr::memchr_iter(b'\r', b).any(lone) {
+        return (text, false);
+    }
+    let mut bytes = text.into_owned().into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    let text = String::from_utf8(bytes).expect("internal error: an ASCII swap keeps UTF-8");
+    (Cow::Owned(text), true)
 }
 
 /// A released file's text as it is now, decoded as the walker decoded it; `None` when it can
@@ -232,6 +301,42 @@ pub fn content_hash(text: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::classify::DotenvRole;
+
+    fn dec(bytes: &[u8], kind: &FileKind) -> (String, bool) {
+        let d = decode(bytes, kind).expect("decodes");
+        (d.text.into_owned(), d.transcoded)
+    }
+
+    #[test]
+    fn bom_utf16_and_lone_cr() {
+        let env = FileKind::Dotenv(DotenvRole::Base);
+        assert_eq!(dec(b"A=1\n", &env), ("A=1\n".into(), false));
+        assert_eq!(dec(b"\xEF\xBB\xBFA=1\n", &env), ("A=1\n".into(), true));
+        assert_eq!(
+            dec(b"\xFF\xFEA\x00=\x001\x00\n\x00", &env),
+            ("A=1\n".into(), true)
+        );
+        assert_eq!(
+            dec(b"\xFE\xFF\x00A\x00=\x001\x00\n", &env),
+            ("A=1\n".into(), true)
+        );
+        assert_eq!(dec(b"A=1\rB=2\r\n", &env), ("A=1\nB=2\r\n".into(), true));
+        // other kinds keep their CRs
+        assert_eq!(dec(b"a\rb", &FileKind::Dockerfile), ("a\rb".into(), false));
+        assert_eq!(
+            decode(b"\xFF\xFEA", &env)
+                .map(|_| ())
+                .expect_err("skipped")
+                .0,
+            SkipReason::NotUtf8
+        );
+        assert_eq!(
+            decode(b"A\x00", &env).map(|_| ()).expect_err("skipped").0,
+            SkipReason::Binary
+        );
+        assert_eq!(decode_str("\u{feff}A=1\r", &env), "A=1\n");
+    }
 
     #[test]
     fn hash_tells_contents_apart() {

@@ -183,8 +183,10 @@ pub fn lint_virtual(files: &[(String, String)], config: &Config) -> Result<Repor
         .iter()
         .filter_map(|(path, text)| {
             let kind = classify::classify(path)?;
-            let facts = parse::parse(&kind, path, text, &catalog);
-            let source = source::SourceFile::new(path.clone(), text.clone());
+            // the BOM and line-break rules of files read from disk
+            let text = fsread::decode_str(text, &kind);
+            let facts = parse::parse(&kind, path, &text, &catalog);
+            let source = source::SourceFile::new(path.clone(), text.into_owned());
             Some(index::index_file(&catalog, source, kind, facts, true))
         })
         .collect();
@@ -437,7 +439,17 @@ fn lint_command(
         report.baseline = Some(outcome);
     }
     if args.fix || args.diff {
-        let edits = fix::collect(&report);
+        let mut edits = fix::collect(&report);
+        // a decoded file (BOM, UTF-16, lone CR) cannot take an edit spliced into its text
+        let before = edits.len();
+        edits.retain(|e| !report.index.files[e.file].source.transcoded);
+        if edits.len() < before {
+            writeln!(
+                err,
+                "keylint: {} fixes left out: their files have a BOM, are UTF-16 or end lines with a lone CR; edit them by hand",
+                before - edits.len()
+            )?;
+        }
         if args.diff {
             fix::print_diff(&report, &edits, out)?;
             return Ok((0, Some(report)));

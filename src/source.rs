@@ -49,6 +49,9 @@ pub struct SourceFile {
     dropped_len: usize,
     /// content hash of the text, taken when it is dropped: a re-read must find the same
     dropped_hash: u64,
+    /// the text is not the bytes on disk (BOM dropped, UTF-16 decoded, lone CR read as a line
+    /// break: see [`crate::fsread::decode`]), so edits cannot be spliced back into the file
+    pub transcoded: bool,
 }
 
 impl SourceFile {
@@ -61,6 +64,7 @@ impl SourceFile {
             dropped_hash: 0,
             text,
             line_starts,
+            transcoded: false,
         }
     }
 
@@ -72,6 +76,7 @@ impl SourceFile {
             line_starts: Vec::new(),
             dropped_len: text.len(),
             dropped_hash: crate::fsread::content_hash(text),
+            transcoded: false,
         }
     }
 
@@ -105,7 +110,9 @@ impl SourceFile {
         {
             return false;
         }
+        let transcoded = self.transcoded;
         *self = SourceFile::new(std::mem::take(&mut self.rel_path), text);
+        self.transcoded = transcoded;
         true
     }
 

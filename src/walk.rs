@@ -253,11 +253,12 @@ pub fn walk(
                     let text = &*decoded.text;
                     let facts = parse_guarded(&kind, &rel, text, catalog);
                     // a file with nothing to quote keeps no text (re-read if a finding needs it)
-                    let source = if index::releasable(&kind, &facts, text) {
+                    let mut source = if index::releasable(&kind, &facts, text) {
                         SourceFile::released(rel, text)
                     } else {
                         SourceFile::new(rel, decoded.text.into_owned())
                     };
+                    source.transcoded = decoded.transcoded;
                     local.files.push({
                         let mut f = index::index_file(catalog, source, kind, facts, committed);
                         // a symlink's target, or a name the relative path shows lossily,

@@ -1,6 +1,6 @@
 //! Hostile file systems, roots and encodings, through the real binary: special files where
 //! keylint reads (`.ignore`, `.gitignore`, `--config`, `--baseline`), absurd `--threads`, files
-//! outside git, an unreadable root and `--output` onto an input.
+//! outside git, an unreadable root, `--output` onto an input, BOMs, UTF-16 and lone CRs.
 //!
 //! Every run has a deadline (the child is killed and the test fails after 60 s) and a 4 GB
 //! address-space limit, so a hang or a runaway read fails the test instead of stalling CI or
@@ -112,6 +112,15 @@ fn findings(json: &str) -> Vec<(String, String, u64, u64)> {
             )
         })
         .collect()
+}
+
+fn has(found: &[(String, String, u64, u64)], rule: &str, path: &str, line: u64, col: u64) {
+    assert!(
+        found
+            .iter()
+            .any(|f| f.0 == rule && f.1 == path && f.2 == line && f.3 == col),
+        "no {rule} at {path}:{line}:{col} in {found:?}"
+    );
 }
 
 #[test]
@@ -381,6 +390,137 @@ fn output_never_overwrites_a_scanned_input() {
     let run = lint_here(d, &["--format", "json", "--output", "report.json"]);
     assert_eq!(run.code, 1, "{}", run.out);
     assert!(d.join("report.json").is_file());
+}
+
+#[test]
+fn a_utf8_bom_is_skipped_in_every_kind_with_positions_unchanged() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let key = planted(d);
+    let env = std::fs::read_to_string(d.join(".env")).expect("read");
+    std::fs::write(d.join(".env"), format!("\u{feff}{env}")).expect("write");
+    std::fs::create_dir_all(d.join(".vscode")).expect("mkdir");
+    std::fs::write(
+        d.join(".vscode/settings.json"),
+        format!("\u{feff}{{\n  \"openai.apiKey\": \"{key}\"\n}}\n"),
+    )
+    .expect("write");
+    std::fs::write(
+        d.join("Dockerfile"),
+        format!("\u{feff}FROM node:20\nENV OPENAI_API_KEY={key}\n"),
+    )
+    .expect("write");
+    let run = lint_here(d, &["--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.out);
+    assert_no_leak(&run, &key);
+    let found = findings(&run.stdout);
+    // columns count from the first character after the BOM, as editors show them
+    has(&found, "key-endpoint-mismatch", ".env", 1, 16);
+    has(
+        &found,
+        "editor-plaintext-key",
+        ".vscode/settings.json",
+        2,
+        21,
+    );
+    has(&found, "dockerfile-secret-env", "Dockerfile", 2, 20);
+    assert!(!found.iter().any(|f| f.0 == "parse-error"), "{found:?}");
+    let human = lint_here(d, &[]);
+    assert!(human.out.contains("[.env:1:16]"), "{}", human.out);
+    assert!(human.out.contains("[Dockerfile:2:20]"), "{}", human.out);
+    assert_no_leak(&human, &key);
+}
+
+/// `--fix` splices edits into the text it read; a file read through a decoding (here a BOM) is
+/// left as it is, with a note, instead of losing its BOM.
+#[test]
+fn fix_leaves_decoded_files_alone() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let key = planted(d);
+    // a trailing space inside the quotes: key-whitespace, which --fix would remove
+    let bytes = format!("\u{feff}OPENAI_API_KEY=\"{key} \"\n").into_bytes();
+    std::fs::write(d.join(".env"), &bytes).expect("write");
+    let run = lint_here(d, &["--fix"]);
+    assert!(run.out.contains("fixes left out"), "{}", run.out);
+    assert_eq!(std::fs::read(d.join(".env")).expect("read"), bytes);
+    assert_no_leak(&run, &key);
+}
+
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    let mut out: Vec<u8> = if big_endian {
+        vec![0xFE, 0xFF]
+    } else {
+        vec![0xFF, 0xFE]
+    };
+    for u in text.encode_utf16() {
+        out.extend(if big_endian {
+            u.to_be_bytes()
+        } else {
+            u.to_le_bytes()
+        });
+    }
+    out
+}
+
+#[test]
+fn utf16_env_files_are_decoded() {
+    for big_endian in [false, true] {
+        let dir = tempfile::tempdir().expect("tmp");
+        let d = dir.path();
+        let key = planted(d);
+        let env = std::fs::read_to_string(d.join(".env")).expect("read");
+        std::fs::write(d.join(".env"), utf16(&env, big_endian)).expect("write");
+        let run = lint_here(d, &["--format", "json"]);
+        assert_eq!(run.code, 1, "{}", run.out);
+        has(
+            &findings(&run.stdout),
+            "key-endpoint-mismatch",
+            ".env",
+            1,
+            16,
+        );
+        assert_no_leak(&run, &key);
+        let human = lint_here(d, &[]);
+        assert!(human.out.contains("[.env:1:16]"), "{}", human.out);
+        assert_no_leak(&human, &key);
+        // invalid UTF-16 is a skip with its reason, never silent
+        std::fs::write(d.join("bad.env"), b"\xFF\xFEA\x00=\x00\x00\xD8").expect("write");
+        let run = lint_here(d, &[]);
+        assert!(
+            run.out
+                .contains("skipped bad.env: not UTF-8 (invalid UTF-16"),
+            "{}",
+            run.out
+        );
+    }
+}
+
+#[test]
+fn a_lone_cr_is_a_line_break_in_dotenv_and_a_split_key_stays_masked() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let key = planted(d);
+    let (head, tail) = key.split_at(key.len() / 2);
+    // a key split over two lines inside its quotes, every line ended by a lone CR: a reader
+    // that breaks lines at `\n` only sees one long base URL with the key inside it
+    std::fs::write(
+        d.join(".env"),
+        format!(
+            "OPENAI_BASE_URL=https://api.openai.com/v1\rOPENAI_API_KEY=\"{head}\r{tail}\"\rMODEL=gpt-4o\r"
+        ),
+    )
+    .expect("write");
+    for format in ["human", "json", "sarif", "github"] {
+        let run = lint_here(d, &["--format", format]);
+        assert!(run.code == 1, "{format}: {}", run.out);
+        assert_no_leak(&run, &key);
+        assert!(!run.out.contains(tail), "{format}: the tail was printed");
+    }
+    let run = lint_here(d, &["--format", "json"]);
+    let found = findings(&run.stdout);
+    // lines count lone CRs: the key's value starts on line 2
+    has(&found, "key-whitespace", ".env", 2, 17);
 }
 
 /// A released file replaced by a FIFO is not waited on when re-read, and a changed one is
