@@ -73,7 +73,9 @@ pub fn read(path: &Path) -> Result<Baseline, Fatal> {
         path: path.display().to_string(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    // a regular file only, capped: a FIFO given as --baseline is an error, not a wait
+    let text = crate::fsread::read_text(path, crate::fsread::BASELINE_CAP)
+        .map_err(|e| err(e.to_string()))?;
     let b: Baseline = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
     if b.version != 1 {
         return Err(err(format!("unsupported baseline version {}", b.version)));

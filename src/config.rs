@@ -107,18 +107,26 @@ impl Config {
         Ok(config)
     }
 
+    /// Reads and parses a config file: a regular file (a FIFO or a device is an error, never a
+    /// wait), at most [`crate::fsread::CONFIG_CAP`] bytes.
     pub fn load(path: &Path) -> Result<Self, Fatal> {
-        let text = std::fs::read_to_string(path).map_err(|e| Fatal::ConfigRead {
-            path: path.display().to_string(),
-            message: e.to_string(),
+        let text = crate::fsread::read_text(path, crate::fsread::CONFIG_CAP).map_err(|e| {
+            Fatal::ConfigRead {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            }
         })?;
         Self::parse(&text, &path.display().to_string())
     }
 
     /// The config file for a scan: `--config`, else the nearest `keylint.toml`/`.keylint.toml`
-    /// from the first scanned path upward.
-    pub fn discover(start: &Path) -> Option<PathBuf> {
-        let start = start.canonicalize().ok()?;
+    /// from the first scanned path upward. A found one that is a symlink must stay inside the
+    /// folder it was found in (a repository's config linking to a file elsewhere is refused);
+    /// one that is not a regular file is refused by [`Config::load`].
+    pub fn discover(start: &Path) -> Result<Option<PathBuf>, Fatal> {
+        let Ok(start) = start.canonicalize() else {
+            return Ok(None);
+        };
         let mut dir = if start.is_dir() {
             Some(start.as_path())
         } else {
@@ -127,13 +135,28 @@ impl Config {
         while let Some(d) = dir {
             for name in FILE_NAMES {
                 let p = d.join(name);
-                if p.is_file() {
-                    return Some(p);
+                let Ok(meta) = std::fs::symlink_metadata(&p) else {
+                    continue;
+                };
+                if meta.is_dir() {
+                    continue;
                 }
+                if meta.file_type().is_symlink() {
+                    return match p.canonicalize() {
+                        Ok(t) if t.starts_with(d) => Ok(Some(p)),
+                        _ => Err(Fatal::ConfigRead {
+                            path: p.display().to_string(),
+                            message: "a symlink pointing outside its folder; pass the file \
+                                      with --config to use it"
+                                .to_string(),
+                        }),
+                    };
+                }
+                return Ok(Some(p));
             }
             dir = d.parent();
         }
-        None
+        Ok(None)
     }
 
     pub fn max_file_size(&self) -> u64 {

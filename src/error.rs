@@ -54,6 +54,13 @@ pub enum Fatal {
     #[error("cannot write output: {0}")]
     #[diagnostic(code(keylint::io))]
     Output(#[from] std::io::Error),
+
+    #[error("refusing to overwrite {0}: keylint read it in this run")]
+    #[diagnostic(
+        code(keylint::usage),
+        help("write the report to a file that is not scanned")
+    )]
+    OutputIsInput(String),
 }
 
 impl Fatal {

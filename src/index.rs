@@ -156,8 +156,10 @@ impl ProjectIndex {
         &self.files[r.file].info[r.idx]
     }
 
-    /// Re-reads the released files among `files`.
-    pub fn restore(&mut self, files: impl IntoIterator<Item = usize>) {
+    /// Re-reads the released files among `files` (at most `cap` bytes each, decoded as the walk
+    /// decoded them); returns those that are gone or changed since (their text stays dropped).
+    pub fn restore(&mut self, files: impl IntoIterator<Item = usize>, cap: u64) -> Vec<usize> {
+        let mut changed = Vec::new();
         for i in files {
             let Some(f) = self.files.get_mut(i) else {
                 continue;
@@ -165,10 +167,14 @@ impl ProjectIndex {
             if !f.source.is_dropped() {
                 continue;
             }
-            if let Some(text) = f.disk_path().and_then(|p| std::fs::read_to_string(p).ok()) {
-                f.source.restore(text);
+            let text = f
+                .disk_path()
+                .and_then(|p| crate::fsread::reread(&p, &f.kind, cap));
+            if !text.is_some_and(|t| f.source.restore(t)) {
+                changed.push(i);
             }
         }
+        changed
     }
 
     /// Does any file set `name` to a non-empty value? (One pass over the index, on first use.)

@@ -28,6 +28,7 @@ pub mod explain;
 pub mod facts;
 pub mod finding;
 pub mod fix;
+pub mod fsread;
 pub mod harness;
 pub mod index;
 pub mod parse;
@@ -138,9 +139,7 @@ pub fn lint_with(paths: &[PathBuf], config: &Config, o: &LintOptions) -> Result<
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for path in paths {
-        if !path.exists() {
-            return Err(Fatal::PathNotFound(path.display().to_string()));
-        }
+        check_root(path)?;
         let prefix = if paths.len() > 1 {
             display_prefix(path)
         } else {
@@ -161,6 +160,33 @@ pub fn lint_with(paths: &[PathBuf], config: &Config, o: &LintOptions) -> Result<
     Ok(analyze(files, skipped, config, o, &catalog))
 }
 
+/// Fails when a path given to lint is missing, unreadable, or neither a folder nor a regular
+/// file (a FIFO given as a path would otherwise be walked past: "0 files", exit 0).
+fn check_root(path: &Path) -> Result<(), Fatal> {
+    let fail = |message: String| Fatal::Walk {
+        path: path.display().to_string(),
+        message,
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Fatal::PathNotFound(path.display().to_string()));
+        }
+        Err(e) => return Err(fail(e.to_string())),
+    };
+    if meta.is_dir() {
+        std::fs::read_dir(path).map_err(|e| fail(e.to_string()))?;
+    } else if meta.is_file() {
+        fsread::open_regular(path, fsread::Follow::Anywhere).map_err(|e| fail(e.to_string()))?;
+    } else {
+        return Err(fail(format!(
+            "not a folder or a regular file ({})",
+            fsread::what(&meta.file_type())
+        )));
+    }
+    Ok(())
+}
+
 /// Lints an in-memory tree of `(relative path, text)` (every file counts as committed). Parser
 /// panics are not caught here, so fuzzers see them.
 pub fn lint_virtual(files: &[(String, String)], config: &Config) -> Result<Report, Fatal> {
@@ -169,8 +195,10 @@ pub fn lint_virtual(files: &[(String, String)], config: &Config) -> Result<Repor
         .iter()
         .filter_map(|(path, text)| {
             let kind = classify::classify(path)?;
-            let facts = parse::parse(&kind, path, text, &catalog);
-            let source = source::SourceFile::new(path.clone(), text.clone());
+            // the BOM and line-break rules of files read from disk
+            let text = fsread::decode_str(text, &kind);
+            let facts = parse::parse(&kind, path, &text, &catalog);
+            let source = source::SourceFile::new(path.clone(), text.into_owned());
             Some(index::index_file(&catalog, source, kind, facts, true))
         })
         .collect();
@@ -183,7 +211,7 @@ pub fn lint_virtual(files: &[(String, String)], config: &Config) -> Result<Repor
 
 fn analyze(
     files: Vec<index::IndexedFile>,
-    skipped: Vec<Skipped>,
+    mut skipped: Vec<Skipped>,
     config: &Config,
     o: &LintOptions,
     catalog: &Catalog,
@@ -196,12 +224,29 @@ fn analyze(
     };
     let mut findings = checks::run_all(&cx, &enabled);
     // files a finding points at get their text back for snippets, positions and suppressions
-    index.restore(
+    let changed = index.restore(
         findings
             .iter()
             .flat_map(|f| std::iter::once(f.primary.file).chain(f.related.iter().map(|l| l.file)))
             .collect::<std::collections::BTreeSet<_>>(),
+        config.max_file_size(),
     );
+    // a file that changed since it was linted cannot be quoted: its spans point into the old
+    // text. What was found in it is dropped, with a note.
+    if !changed.is_empty() {
+        findings.retain(|f| !changed.contains(&f.primary.file));
+        for f in findings.iter_mut() {
+            f.related.retain(|l| !changed.contains(&l.file));
+        }
+        for &i in &changed {
+            skipped.push(Skipped {
+                path: index.files[i].source.rel_path.clone(),
+                reason: walk::SkipReason::Changed,
+                detail: Some("what was found in it is not reported; run again".to_string()),
+            });
+        }
+        skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     if !config.allowed_keys.is_empty() {
         findings.retain(|f| {
             let text = index.files[f.primary.file].source.slice(f.primary.span);
@@ -384,15 +429,19 @@ fn lint_command(
     let started = std::time::Instant::now();
     let config_path = match &args.config {
         Some(p) => Some(p.clone()),
-        None => args.paths.first().and_then(|p| Config::discover(p)),
+        None => match args.paths.first() {
+            Some(p) => Config::discover(p)?,
+            None => None,
+        },
     };
     let config = match &config_path {
         Some(p) => Config::load(p)?,
         None => Config::default(),
     };
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let threads = walk::cap_threads(
+        args.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+    );
     let o = LintOptions {
         threads,
         ignore_comments: !args.no_ignore_comments,
@@ -401,7 +450,11 @@ fn lint_command(
     // but report only what is located in those files.
     let only_files = !args.paths.is_empty() && args.paths.iter().all(|p| p.is_file());
     let mut report = if only_files {
-        let root = repo_root(&args.paths[0]);
+        // a given file that cannot be read is an error, not a skip note
+        for p in &args.paths {
+            check_root(p)?;
+        }
+        let root = files_root(&args.paths);
         let mut r = lint_with(std::slice::from_ref(&root), &config, &o)?;
         let wanted: HashSet<String> = args.paths.iter().filter_map(|p| rel_to(&root, p)).collect();
         let keep = |f: &Finding, r: &Report| {
@@ -417,6 +470,7 @@ fn lint_command(
     };
     report.config_path = config_path;
     if let Some(path) = &args.write_baseline {
+        refuse_overwriting_inputs(path, &report, &[])?;
         baseline::write(&report, path)?;
         writeln!(
             err,
@@ -449,7 +503,17 @@ fn lint_command(
         report.baseline = Some(outcome);
     }
     if args.fix || args.diff {
-        let edits = fix::collect(&report);
+        let mut edits = fix::collect(&report);
+        // a decoded file (BOM, UTF-16, lone CR) cannot take an edit spliced into its text
+        let before = edits.len();
+        edits.retain(|e| !report.index.files[e.file].source.transcoded);
+        if edits.len() < before {
+            writeln!(
+                err,
+                "keylint: {} fixes left out: their files have a BOM, are UTF-16 or end lines with a lone CR; edit them by hand",
+                before - edits.len()
+            )?;
+        }
         if args.diff {
             fix::print_diff(&report, &edits, out)?;
             return Ok((0, Some(report)));
@@ -478,6 +542,11 @@ fn lint_command(
     let opts = render::RenderOptions::from_args(args);
     match &args.output {
         Some(path) => {
+            let extra: Vec<&Path> = [report.config_path.as_deref(), args.baseline.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            refuse_overwriting_inputs(path, &report, &extra)?;
             let mut file = std::fs::File::create(path)?;
             render::render(&report, args.format, &opts, &mut file, err)?;
             if args.format != cli::Format::Human {
@@ -489,18 +558,71 @@ fn lint_command(
     Ok((exit_code(&report.findings, args.fail_on), Some(report)))
 }
 
-/// The repository a file belongs to: the nearest folder above it with `.git`, else the
-/// current folder.
-fn repo_root(file: &Path) -> PathBuf {
-    let abs = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
-    let mut dir = abs.parent();
+/// The folder read for context when only files are given (pre-commit passes the staged ones):
+/// for each file its repository (the nearest folder above it with `.git`), else the current
+/// folder when the file is inside it, else the file's own folder; for several files, the
+/// common ancestor of those.
+fn files_root(files: &[PathBuf]) -> PathBuf {
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize).ok();
+    let mut root: Option<PathBuf> = None;
+    for file in files {
+        let abs = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+        let own = repo_root(&abs)
+            .or_else(|| cwd.clone().filter(|c| abs.starts_with(c)))
+            .unwrap_or_else(|| abs.parent().unwrap_or(&abs).to_path_buf());
+        root = Some(match root {
+            None => own,
+            Some(r) => common_ancestor(&r, &own),
+        });
+    }
+    root.or(cwd).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The nearest folder above `file` (absolute) with `.git`.
+fn repo_root(file: &Path) -> Option<PathBuf> {
+    let mut dir = file.parent();
     while let Some(d) = dir {
         if d.join(".git").exists() {
-            return d.to_path_buf();
+            return Some(d.to_path_buf());
         }
         dir = d.parent();
     }
-    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+    None
+}
+
+fn common_ancestor(a: &Path, b: &Path) -> PathBuf {
+    a.components()
+        .zip(b.components())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x)
+        .collect()
+}
+
+/// Refuses to write `target` (`--output`, `--write-baseline`) over a file the run read: one of
+/// the scanned files, the config or the baseline. Paths are compared canonical.
+fn refuse_overwriting_inputs(target: &Path, report: &Report, extra: &[&Path]) -> Result<(), Fatal> {
+    // a file that does not exist yet was not read
+    let Ok(target_canon) = std::fs::canonicalize(target) else {
+        return Ok(());
+    };
+    let same = |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| c == target_canon);
+    let name = target_canon.file_name();
+    // only files of the same name (or read through a symlink) can be the target: no
+    // canonicalize per scanned file
+    let scanned = report.index.files.iter().any(|f| {
+        let candidate = match f.disk.as_deref() {
+            Some(index::Disk::At(_)) => true,
+            Some(index::Disk::Under { .. }) => name
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| f.source.rel_path.rsplit('/').next() == Some(n)),
+            None => false,
+        };
+        candidate && f.disk_path().is_some_and(|p| same(&p))
+    });
+    if scanned || extra.iter().any(|p| same(p)) {
+        return Err(Fatal::OutputIsInput(target.display().to_string()));
+    }
+    Ok(())
 }
 
 fn rel_to(root: &Path, file: &Path) -> Option<String> {

@@ -47,6 +47,11 @@ pub struct SourceFile {
     line_starts: Vec<usize>,
     /// length of the text when it was read (kept when the text is dropped)
     dropped_len: usize,
+    /// content hash of the text, taken when it is dropped: a re-read must find the same
+    dropped_hash: u64,
+    /// the text is not the bytes on disk (BOM dropped, UTF-16 decoded, lone CR read as a line
+    /// break: see [`crate::fsread::decode`]), so edits cannot be spliced back into the file
+    pub transcoded: bool,
 }
 
 impl SourceFile {
@@ -56,24 +61,32 @@ impl SourceFile {
         SourceFile {
             rel_path,
             dropped_len: text.len(),
+            dropped_hash: 0,
             text,
             line_starts,
+            transcoded: false,
         }
     }
 
     /// A file whose text was read, parsed and released at once (no line table is built).
-    pub fn released(rel_path: String, len: usize) -> Self {
+    pub fn released(rel_path: String, text: &str) -> Self {
         SourceFile {
             rel_path,
             text: String::new(),
             line_starts: Vec::new(),
-            dropped_len: len,
+            dropped_len: text.len(),
+            dropped_hash: crate::fsread::content_hash(text),
+            transcoded: false,
         }
     }
 
     /// Frees the text and line table of a file nothing will show (see `IndexedFile::release`);
     /// [`SourceFile::restore`] brings them back.
     pub fn drop_text(&mut self) {
+        if !self.text.is_empty() {
+            self.dropped_len = self.text.len();
+            self.dropped_hash = crate::fsread::content_hash(&self.text);
+        }
         self.text = String::new();
         self.line_starts = Vec::new();
     }
@@ -91,12 +104,15 @@ impl SourceFile {
         self.text.is_empty() && self.dropped_len > 0
     }
 
-    /// Puts the text back (re-read from disk); refused when the length changed meanwhile.
+    /// Puts the text back (re-read from disk); refused when the content changed meanwhile.
     pub fn restore(&mut self, text: String) -> bool {
-        if text.len() != self.dropped_len {
+        if text.len() != self.dropped_len || crate::fsread::content_hash(&text) != self.dropped_hash
+        {
             return false;
         }
+        let transcoded = self.transcoded;
         *self = SourceFile::new(std::mem::take(&mut self.rel_path), text);
+        self.transcoded = transcoded;
         true
     }
 

@@ -8,11 +8,16 @@
 //!   express "read this ignored file" without ignoring everything else.
 //! - `.gitignore` rules apply even outside a git repository (`require_git(false)` in spirit):
 //!   fixtures and corpora are plain folders.
-//! - `.ignore` files are honoured as tool-specific excludes.
+//! - `.ignore` files are honoured as tool-specific excludes: what they exclude is pruned (files
+//!   and folders alike). We load them ourselves, like `.gitignore` (`ignore(false)`): the crate
+//!   opens ignore files with a bare `open`, so a FIFO named `.ignore` would block the run and a
+//!   symlink `.ignore -> /dev/zero` would grow memory until the allocator aborts.
+//! - every file is opened through [`crate::fsread`]: regular files only (checked on the opened
+//!   handle), with a size cap.
 //! - `follow_links(false)`: a symlinked file is read only if it resolves inside the root; a
 //!   symlinked folder is never entered, so loops are impossible.
-//! - reading stops one byte past the size cap, so a huge file costs at most the cap (no `stat`
-//!   per file: the cap is the only thing it would tell).
+//! - reading stops one byte past the size cap, so a huge file costs at most the cap.
+//! - `--threads` is capped ([`cap_threads`]): the crate starts every thread it is asked for.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
@@ -69,6 +74,10 @@ pub enum SkipReason {
     NotUtf8,
     Unreadable,
     SymlinkOutsideRoot,
+    /// a FIFO, socket or device (never read: a FIFO blocks, a device never ends)
+    NotRegular,
+    /// different when re-read for a finding's snippet than when it was linted
+    Changed,
 }
 
 impl SkipReason {
@@ -79,6 +88,8 @@ impl SkipReason {
             SkipReason::NotUtf8 => "not UTF-8",
             SkipReason::Unreadable => "unreadable",
             SkipReason::SymlinkOutsideRoot => "symlink pointing outside the scanned root",
+            SkipReason::NotRegular => "not a regular file",
+            SkipReason::Changed => "changed during the scan",
         }
     }
 }
@@ -112,7 +123,24 @@ pub fn walk(
     opts: &WalkOptions,
 ) -> Result<WalkResult, ignore::Error> {
     let canon_root = root.canonicalize().map_err(ignore::Error::Io)?;
-    let chain = Arc::new(GitignoreChain::new(root.to_path_buf(), canon_root.clone()));
+    // an unreadable root is the caller's error, not a note about one folder
+    if canon_root.is_dir() {
+        std::fs::read_dir(&canon_root).map_err(ignore::Error::Io)?;
+    }
+    let chain = Arc::new(GitignoreChain::with_files(
+        root.to_path_buf(),
+        canon_root.clone(),
+        GITIGNORE_FILES,
+        opts.max_file_size,
+        prefix,
+    ));
+    let ignore_chain = Arc::new(GitignoreChain::with_files(
+        root.to_path_buf(),
+        canon_root.clone(),
+        IGNORE_FILES,
+        opts.max_file_size,
+        prefix,
+    ));
     let mut overrides = ignore::overrides::OverrideBuilder::new(root);
     for glob in opts.exclude {
         overrides.add(&format!("!{glob}"))?;
@@ -130,12 +158,13 @@ pub fn walk(
         .git_ignore(false)
         .git_global(false)
         .git_exclude(false)
-        .ignore(true)
+        .ignore(false)
         .parents(false)
         .follow_links(false)
         .overrides(overrides)
-        .threads(opts.threads);
+        .threads(cap_threads(opts.threads));
     let chain_ref = Arc::clone(&chain);
+    let ignore_ref = Arc::clone(&ignore_chain);
     builder.filter_entry(move |e| {
         let is_dir = e.file_type().is_some_and(|t| t.is_dir());
         if !is_dir {
@@ -143,6 +172,10 @@ pub fn walk(
         }
         let name = e.file_name().to_string_lossy();
         if e.depth() > 0 && SKIP_DIRS.contains(&name.as_ref()) {
+            return false;
+        }
+        // `.ignore` prunes every folder it excludes, settings folders too
+        if e.depth() > 0 && ignore_ref.is_ignored(e.path(), true) {
             return false;
         }
         // prune ignored folders: nothing under them is read, except the settings folders of
@@ -154,6 +187,7 @@ pub fn walk(
     builder.build_parallel().run(|| {
         let result = &result;
         let chain = &*chain;
+        let ignore_chain = &*ignore_chain;
         let canon_root = &canon_root;
         let under_root = &under_root;
         let mut local = Collector {
@@ -163,6 +197,7 @@ pub fn walk(
         // one read buffer per worker: no allocation (and no fresh pages) per file
         let mut buf: Vec<u8> = Vec::new();
         let mut folder: FolderCache = None;
+        let mut ignore_folder: FolderCache = None;
         Box::new(move |entry| {
             let local = &mut local.local;
             let entry = match entry {
@@ -179,7 +214,8 @@ pub fn walk(
             let Some(ft) = entry.file_type() else {
                 return WalkState::Continue;
             };
-            // sockets, FIFOs and devices are never opened (a FIFO would block the run)
+            // sockets, FIFOs and devices are never opened (a FIFO would block the run); one
+            // swapped in after this check is refused by the reader
             if ft.is_dir() || !(ft.is_file() || ft.is_symlink()) {
                 return WalkState::Continue;
             }
@@ -187,11 +223,15 @@ pub fn walk(
             let Some(kind) = classify::classify(&rel) else {
                 return WalkState::Continue;
             };
+            if ignore_chain.is_ignored_cached(entry.path(), false, &mut ignore_folder) {
+                return WalkState::Continue;
+            }
             // a symlink is read through its target; any other path is borrowed, not copied
             let mut path = std::borrow::Cow::Borrowed(entry.path());
             if ft.is_symlink() {
                 match path.canonicalize() {
-                    Ok(t) if t.starts_with(canon_root) && t.is_file() => {
+                    // the reader refuses a target that is not a regular file
+                    Ok(t) if t.starts_with(canon_root) => {
                         path = std::borrow::Cow::Owned(t);
                     }
                     Ok(_) | Err(_) => {
@@ -208,15 +248,17 @@ pub fn walk(
             if buf.capacity() > (8 << 20) {
                 buf = Vec::new();
             }
-            match read(&path, opts.max_file_size, &mut buf) {
-                Ok(text) => {
+            match read(&path, &kind, opts.max_file_size, &mut buf) {
+                Ok(decoded) => {
+                    let text = &*decoded.text;
                     let facts = parse_guarded(&kind, &rel, text, catalog);
                     // a file with nothing to quote keeps no text (re-read if a finding needs it)
-                    let source = if index::releasable(&kind, &facts, text) {
-                        SourceFile::released(rel, text.len())
+                    let mut source = if index::releasable(&kind, &facts, text) {
+                        SourceFile::released(rel, text)
                     } else {
-                        SourceFile::new(rel, text.to_string())
+                        SourceFile::new(rel, decoded.text.into_owned())
                     };
+                    source.transcoded = decoded.transcoded;
                     local.files.push({
                         let mut f = index::index_file(catalog, source, kind, facts, committed);
                         // a symlink's target, or a name the relative path shows lossily,
@@ -240,8 +282,20 @@ pub fn walk(
     });
     // every worker's Collector has been dropped (and flushed) when `run` returns
     let mut r = result.into_inner().unwrap_or_else(|p| p.into_inner());
+    r.skipped.extend(chain.take_notes());
+    r.skipped.extend(ignore_chain.take_notes());
     r.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    // two workers can build the same folder's matcher: one note per file
+    r.skipped
+        .dedup_by(|a, b| a.path == b.path && a.reason == b.reason);
     Ok(r)
+}
+
+/// `--threads` as the walker gets it: at most four per core and 64 in all (the crate starts
+/// every thread it is asked for; 100,000 of them never finish starting). 0 lets it choose.
+pub fn cap_threads(requested: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    requested.min(4 * cores).min(64)
 }
 
 /// Parses one file; a bug that panics on some input becomes a parse issue for that file and
@@ -344,44 +398,42 @@ pub fn rel_path(root: &Path, path: &Path, prefix: &str) -> String {
     s
 }
 
-/// Reads a file into `buf` (cleared first) and returns it as text, or why it is skipped.
+/// Reads a file into `buf` (through [`crate::fsread`]: regular files only, at most `cap`
+/// bytes) and decodes it, or says why it is skipped.
 fn read<'b>(
     path: &Path,
+    kind: &FileKind,
     cap: u64,
     buf: &'b mut Vec<u8>,
-) -> Result<&'b str, (SkipReason, Option<String>)> {
-    use std::io::Read;
-    let unreadable = |e: std::io::Error| (SkipReason::Unreadable, Some(e.to_string()));
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    buf.clear();
-    // no `stat` per file: the worker's buffer is usually large enough already, and reading
-    // stops one byte past the cap, so a huge file costs at most the cap
-    file.take(cap + 1).read_to_end(buf).map_err(unreadable)?;
-    if buf.len() as u64 > cap {
-        let len = std::fs::metadata(path).map_or(buf.len() as u64, |m| m.len());
-        return Err((
-            SkipReason::TooLarge,
-            Some(format!("{len} bytes, cap {cap}")),
-        ));
-    }
-    if buf[..buf.len().min(8192)].contains(&0) {
-        return Err((SkipReason::Binary, None));
-    }
-    std::str::from_utf8(buf).map_err(|e| {
-        (
-            SkipReason::NotUtf8,
-            Some(format!("invalid byte at offset {}", e.valid_up_to())),
-        )
-    })
+) -> Result<crate::fsread::Decoded<'b>, (SkipReason, Option<String>)> {
+    // a walked file is not a symlink, and a symlink's target is canonical: if the last
+    // component is a symlink now, the file was swapped since the walker saw it
+    crate::fsread::read_capped(path, cap, crate::fsread::Follow::Never, buf)
+        .map_err(|e| e.skip())?;
+    crate::fsread::decode(buf, kind)
 }
 
-/// `.gitignore` files from the root down to a path, nearest first, built once per folder.
+/// The ignore files [`GitignoreChain::new`] reads in each folder.
+pub const GITIGNORE_FILES: &[&str] = &[".gitignore", ".git/info/exclude"];
+/// Tool-specific excludes (ripgrep's and the `ignore` crate's `.ignore`).
+pub const IGNORE_FILES: &[&str] = &[".ignore"];
+
+/// Ignore files (`.gitignore` by default) from the root down to a path, nearest first, built
+/// once per folder.
 pub struct GitignoreChain {
     /// the root as the walker sees it (maybe relative) and canonical
     given: PathBuf,
     root: PathBuf,
+    /// the files each folder may hold, relative to it
+    names: &'static [&'static str],
+    /// size cap for one ignore file
+    cap: u64,
+    /// prepended to paths in notes (several roots at once)
+    prefix: String,
     /// folder → the matchers that have a say in it and whether it is itself excluded
     chains: RwLock<foldhash::HashMap<PathBuf, Arc<Folder>>>,
+    /// ignore files that were there but not read (a FIFO, a link out of the root, too large)
+    notes: Mutex<Vec<Skipped>>,
 }
 
 /// What the `.gitignore` files say about one folder.
@@ -398,23 +450,80 @@ pub struct Folder {
 pub type FolderCache = Option<Arc<Folder>>;
 
 impl GitignoreChain {
+    /// The `.gitignore` and `.git/info/exclude` files under `root` (`given` is the same folder
+    /// as the walker names it).
     pub fn new(given: PathBuf, root: PathBuf) -> Self {
+        Self::with_files(
+            given,
+            root,
+            GITIGNORE_FILES,
+            crate::config::DEFAULT_MAX_FILE_SIZE,
+            "",
+        )
+    }
+
+    /// The ignore files called `names` under `root`, each read up to `cap` bytes.
+    pub fn with_files(
+        given: PathBuf,
+        root: PathBuf,
+        names: &'static [&'static str],
+        cap: u64,
+        prefix: &str,
+    ) -> Self {
         GitignoreChain {
             given,
             root,
+            names,
+            cap,
+            prefix: prefix.to_string(),
             chains: RwLock::new(foldhash::HashMap::default()),
+            notes: Mutex::new(Vec::new()),
         }
     }
 
-    /// The `.gitignore` (and `.git/info/exclude`) of one folder, if it has any.
-    fn own_matcher(dir: &Path) -> Option<Arc<Gitignore>> {
+    /// The notes about ignore files that were not read, for the walk's skip list.
+    pub fn take_notes(&self) -> Vec<Skipped> {
+        std::mem::take(&mut *self.notes.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// The ignore files of one folder (canonical), if it has any.
+    fn own_matcher(&self, dir: &Path) -> Option<Arc<Gitignore>> {
         let mut b = GitignoreBuilder::new(dir);
         let mut any = false;
-        for f in [dir.join(".gitignore"), dir.join(".git/info/exclude")] {
-            if f.is_file() {
+        let mut buf = Vec::new();
+        for name in self.names {
+            let f = dir.join(name);
+            match self.load(&f, &mut buf) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err((reason, detail)) => {
+                    self.notes
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push(Skipped {
+                            path: rel_path(&self.root, &f, &self.prefix),
+                            reason,
+                            detail,
+                        });
+                    continue;
+                }
+            }
+            any = true;
+            // what `GitignoreBuilder::add` does, on bytes read safely: lines split at `\n`
+            // (a `\r` before it dropped), a BOM before the first one ignored, and the file
+            // ends at its first line that is not UTF-8
+            for (i, line) in buf.split(|&b| b == b'\n').enumerate() {
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let Ok(line) = std::str::from_utf8(line) else {
+                    break;
+                };
+                let line = if i == 0 {
+                    line.trim_start_matches('\u{feff}')
+                } else {
+                    line
+                };
                 // a broken line in someone's .gitignore is not our error to raise
-                let _ = b.add(&f);
-                any = true;
+                let _ = b.add_line(Some(f.clone()), line);
             }
         }
         if any {
@@ -422,6 +531,33 @@ impl GitignoreChain {
         } else {
             None
         }
+    }
+
+    /// Reads one ignore file into `buf`: `Ok(false)` when there is none, a note when it is
+    /// there but is not read (not a regular file, a symlink out of the root, too large).
+    fn load(&self, f: &Path, buf: &mut Vec<u8>) -> Result<bool, (SkipReason, Option<String>)> {
+        use crate::fsread::{Follow, read_capped};
+        // absent, or under something that is not a folder (`.git` as a worktree's file)
+        let Ok(meta) = std::fs::symlink_metadata(f) else {
+            return Ok(false);
+        };
+        if meta.is_dir() {
+            return Ok(false);
+        }
+        let target;
+        let path = if meta.file_type().is_symlink() {
+            match f.canonicalize() {
+                Ok(t) if t.starts_with(&self.root) => {
+                    target = t;
+                    &target
+                }
+                _ => return Err((SkipReason::SymlinkOutsideRoot, None)),
+            }
+        } else {
+            f
+        };
+        read_capped(path, self.cap, Follow::Never, buf).map_err(|e| e.skip())?;
+        Ok(true)
     }
 
     /// The nearest matcher with a say decides; none means not ignored.
@@ -457,7 +593,7 @@ impl GitignoreChain {
             }
             _ => (Arc::from(Vec::new()), false),
         };
-        let matchers: Arc<[Arc<Gitignore>]> = match Self::own_matcher(dir) {
+        let matchers: Arc<[Arc<Gitignore>]> = match self.own_matcher(dir) {
             Some(m) => std::iter::once(m).chain(matchers.iter().cloned()).collect(),
             None => matchers,
         };

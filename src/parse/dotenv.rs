@@ -52,12 +52,13 @@ impl Parser<'_> {
         }
     }
 
-    /// Offset of the next `\n` (or end of text) from `from`.
+    /// Offset of the next line break (or end of text) from `from`: `\n`, or a lone `\r`
+    /// (python-dotenv and Node's dotenv read one as a line break; `\r\n` ends at its `\n`).
     fn eol(&self, from: usize) -> usize {
-        self.bytes[from..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(self.bytes.len(), |i| from + i)
+        memchr::memchr2_iter(b'\n', b'\r', &self.bytes[from..])
+            .map(|i| from + i)
+            .find(|&i| self.bytes[i] == b'\n' || self.bytes.get(i + 1) != Some(&b'\n'))
+            .unwrap_or(self.bytes.len())
     }
 
     /// End of line content: excludes a `\r` right before the `\n`.
@@ -105,6 +106,11 @@ impl Parser<'_> {
             }
             Some(b'\r') if self.bytes.get(self.pos + 1) == Some(&b'\n') => {
                 self.pos += 2;
+                return;
+            }
+            // a lone CR is a line break of its own
+            Some(b'\r') => {
+                self.pos += 1;
                 return;
             }
             Some(b'#') => return self.skip_line(),
@@ -346,7 +352,8 @@ mod tests {
         assert_eq!(one("\u{feff}A=b").0, "A");
         assert_eq!(one("A=b\r\n").1, "b");
         assert_eq!(one("A=\"b\"\r\n").4, "b");
-        assert_eq!(one("A=b\rc\n").1, "b\rc");
+        // a lone CR ends the line, as in python-dotenv and Node's dotenv
+        assert_eq!(one("A=b\rC=c\n").1, "b");
     }
 
     #[test]
@@ -366,6 +373,18 @@ mod tests {
         let a = &f.assignments[1];
         assert_eq!(&text[a.name_span.range()], "KEY");
         assert_eq!(&text[a.value_span.range()], "abc ");
+    }
+
+    #[test]
+    fn lone_cr_is_a_line_break() {
+        let text = "A=1\rK=\"first\rsecond\"\rB=2\r";
+        let f = parse(text);
+        assert!(f.parse_issues.is_empty(), "{:?}", f.parse_issues);
+        let names: Vec<_> = f.assignments.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["A", "K", "B"]);
+        // the quoted value's span covers both of its lines
+        assert_eq!(&text[f.assignments[1].value_span.range()], "first\rsecond");
+        assert_eq!(f.assignments[0].value.expose(), "1");
     }
 
     #[test]
