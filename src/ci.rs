@@ -30,6 +30,8 @@ static FORK_GUARD: LazyLock<Regex> = LazyLock::new(|| {
       | secrets\.[A-Za-z0-9_]+\s*!=\s*['"]{2}
       | env\.[A-Za-z0-9_]+\s*!=\s*['"]{2}
       | head\.repo\.fork
+      | \bis[_-]?fork\b
+      | outputs\.[A-Za-z0-9_-]*fork
       | head\.repo\.full_name
       | github\.event\.pull_request\.head\.repo\.owner
       | secrets\.[A-Za-z0-9_]+\s*(?:&&|\)|$)

@@ -35,7 +35,7 @@ declare_check! {
         severity: Error,
         confidence: High,
         summary: "a key read, used or written in code that runs in the browser",
-        varies: (Warning, "for a NEXT_PUBLIC_ key read in a module not known to run on either side"),
+        varies: (Info, "for a NEXT_PUBLIC_ key read in a module not known to run on either side (app router modules are server components unless marked)"),
     }
 }
 
@@ -122,7 +122,7 @@ impl Check for ClientSideKey {
                 });
                 let Some((why, confidence, prefix, bare)) = judged else { continue };
                 // Next.js inlines NEXT_PUBLIC_ reads only into modules that reach the client;
-                // where nothing says which side a module runs on, it is a warning
+                // where nothing says which side a module runs on, it is advice
                 let unsure = rt == Runtime::Unknown && prefix == "NEXT_PUBLIC_";
                 let mut finding = Finding::new(&Self::META, Label::new(file, r.span, format!("`{prefix}*` is inlined into the bundle")), if unsure {
                     format!("`{}` {why}, and Next.js inlines `{prefix}` variables into every client module that reads them", r.name)
@@ -133,7 +133,7 @@ impl Check for ClientSideKey {
                 .help(format!("read {bare} in server code only (an API route or server action)"))
                 .evidence(format!("read|{}", r.name));
                 if unsure {
-                    finding = finding.severity(crate::finding::Severity::Warning);
+                    finding = finding.severity(crate::finding::Severity::Info);
                 }
                 out.push(finding);
             }

@@ -1,5 +1,6 @@
 use crate::catalog::Confidence;
 use crate::checks::{Check, Cx, Meta};
+use crate::facts::ValueSource;
 use crate::finding::{Finding, Label, Severity};
 use crate::roles;
 
@@ -43,8 +44,19 @@ impl Check for DockerfileSecretArg {
         let f = &cx.index.files[file];
         let Some(df) = f.facts.dockerfile() else { return };
         let args = df.global_args.iter().chain(df.stages.iter().flat_map(|s| &s.args));
+        // an ARG whose only use is an `ENV X=${ARG}` after it: dockerfile-secret-env reports
+        // that ENV (the value ends up in the image config), one root cause, one finding
+        let feeds_env = |a: &crate::facts::Assignment| {
+            df.stages.iter().filter(|s| s.args.iter().any(|&g| std::ptr::eq(&f.facts.assignments[g], a))).flat_map(|s| &s.envs).any(|&e| {
+                let env = &f.facts.assignments[e];
+                env.stmt_span.start > a.stmt_span.start && env.source == ValueSource::EnvRef(a.name.clone())
+            })
+        };
         for &i in args {
             let (a, info) = (&f.facts.assignments[i], &f.info[i]);
+            if feeds_env(a) {
+                continue;
+            }
             if info.name.public_prefix.is_some() {
                 continue;
             }

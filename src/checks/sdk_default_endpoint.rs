@@ -56,6 +56,12 @@ impl Check for SdkDefaultEndpoint {
             if p == s || prov.kind == ProviderKind::Gateway {
                 continue;
             }
+            // a compat slot name (OPENAI_*) says nothing about whose key is in it when the
+            // SDK's provider speaks that slot's protocol (a Groq key kept in OPENAI_API_KEY)
+            let speaks = |q: &crate::catalog::Provider, proto: &crate::catalog::Protocol| q.base_urls.iter().any(|b| &b.protocol == proto);
+            if prov.compat_slot && prov.base_urls.iter().any(|b| speaks(cx.catalog.provider(s), &b.protocol)) {
+                continue;
+            }
             // the SDK reads its base-URL variable by itself: set anywhere, it may be routed
             let sdk_prov = cx.catalog.provider(s);
             let base_set = sdk_prov.base_url_env.iter().any(|n| cx.index.is_set_anywhere(n));
