@@ -3,14 +3,17 @@ use std::collections::BTreeSet;
 use crate::checks::{Check, Cx, Meta};
 use crate::classify::{DotenvRole, FileKind};
 use crate::finding::{Finding, Label, Severity};
+use crate::roles::{self, NameRole};
 
 declare_check! {
     /// ## What it does
     /// Finds compose `${VAR}` interpolations with no default that no env file in the project
     /// folder defines (`.env`, which compose reads for interpolation, or the example that
     /// documents it). A name one typo away from a defined one (`OPENAI_KEY` vs
-    /// `OPENAI_API_KEY`) is a warning; any other undefined name is informational, since the
-    /// shell may provide it. Folders with no env file at all are not judged.
+    /// `OPENAI_API_KEY`) is a warning, and so is a base URL (`${OPENAI_BASE_URL}`), which
+    /// becomes an empty base URL that breaks the SDKs; the other undefined names are one
+    /// informational finding per compose file, since the shell may provide them. Folders with
+    /// no env file at all are not judged.
     ///
     /// ## Why it breaks
     /// Compose substitutes an empty string for an unset variable (with only a warning on
@@ -31,7 +34,7 @@ declare_check! {
         severity: Info,
         confidence: Medium,
         summary: "a compose ${VAR} that no env file defines (warning when it looks like a typo)",
-        varies: (Warning, "when a defined name is one typo away"),
+        varies: (Warning, "when a defined name is one typo away, or the name is a base URL that would be empty"),
     }
 }
 
@@ -63,21 +66,53 @@ impl Check for UndefinedInterpolation {
         }
         let defined: BTreeSet<&str> = env_files.iter().flat_map(|e| e.facts.assignments.iter().map(|a| a.name.as_str())).collect();
         let mut seen = BTreeSet::new();
+        // plain undefined names: one finding per compose file, every site related
+        let mut plain: Vec<&crate::parse::compose::Interpolation> = Vec::new();
         for i in c.interpolations.iter().filter(|i| !i.has_default && !SHELL_PROVIDED.contains(&i.name.as_str())) {
             if defined.contains(i.name.as_str()) || !seen.insert((i.name.as_str(), i.span)) {
                 continue;
             }
             let near = defined.iter().find(|d| normal(d) == normal(&i.name) || crate::ci::edit_distance(d, &i.name) <= 2 || (d.contains(i.name.as_str()) && i.name.len() >= 6));
-            let mut finding = Finding::new(&Self::META, Label::new(file, i.span, "not defined in the project's env files"), match near {
-                Some(d) => format!("`${{{}}}` is not defined by the env files here; did you mean `{d}`? Compose substitutes an empty string", i.name),
-                None => format!("`${{{}}}` is not defined by the env files here: unless the shell sets it, compose substitutes an empty string", i.name),
-            })
-            .help("define it in .env, fix the name, or write ${VAR:-default} / ${VAR:?message}")
-            .evidence(i.name.clone());
-            if near.is_some() {
-                finding = finding.severity(Severity::Warning);
+            if let Some(d) = near {
+                out.push(
+                    Finding::new(&Self::META, Label::new(file, i.span, "not defined in the project's env files"), format!("`${{{}}}` is not defined by the env files here; did you mean `{d}`? Compose substitutes an empty string", i.name))
+                        .severity(Severity::Warning)
+                        .help("use the name the env file defines, or write ${VAR:-default} / ${VAR:?message}")
+                        .evidence(i.name.clone()),
+                );
+                continue;
             }
-            out.push(finding);
+            if roles::name_info(cx.catalog, &i.name).role == NameRole::BaseUrl {
+                out.push(
+                    Finding::new(&Self::META, Label::new(file, i.span, "empty unless the shell sets it"), format!("`${{{}}}` is not defined by the env files here: unless the shell sets it, compose passes an empty base URL, which openai-python uses as it is (every request fails) and the AI SDK rejects (\"baseURL must be a non-empty string\")", i.name))
+                        .severity(Severity::Warning)
+                        .help(format!("define {} in .env, or leave it out of `environment:` so the SDK's default applies", i.name))
+                        .evidence(i.name.clone()),
+                );
+                continue;
+            }
+            plain.push(i);
         }
+        let Some((first, rest)) = plain.split_first() else { return };
+        let mut names: Vec<&str> = plain.iter().map(|i| i.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let list = names.iter().take(8).map(|n| format!("`${{{n}}}`")).collect::<Vec<_>>().join(", ");
+        let more = if names.len() > 8 { format!(" and {} more", names.len() - 8) } else { String::new() };
+        let mut finding = Finding::new(
+            &Self::META,
+            Label::new(file, first.span, "not defined in the project's env files"),
+            if names.len() == 1 {
+                format!("{list} is not defined by the env files here: unless the shell sets it, compose substitutes an empty string")
+            } else {
+                format!("{} variables are not defined by the env files here ({list}{more}): unless the shell sets them, compose substitutes empty strings", names.len())
+            },
+        )
+        .help("define them in .env, or write ${VAR:-default} / ${VAR:?message}")
+        .evidence(names.join(","));
+        for i in rest {
+            finding = finding.related(Label::new(file, i.span, format!("`${{{}}}` not defined either", i.name)));
+        }
+        out.push(finding);
     }
 }
