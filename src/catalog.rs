@@ -194,6 +194,11 @@ pub struct Sdk {
     /// no usable default host (Azure needs an endpoint)
     #[serde(default)]
     pub no_default: bool,
+    /// the path this client wants its base URL to end with, when it differs from the
+    /// provider's other clients (the AI SDK's `createAnthropic` wants `/v1`, the Anthropic SDK
+    /// none): a base URL given to this client is judged by it
+    #[serde(default)]
+    pub base_path: Option<String>,
     /// parts of the names the code front end searches for (`Cohere` finds `ChatCohere` and
     /// `CohereClient`); every name must contain one. Empty: the names themselves.
     #[serde(default)]

@@ -108,6 +108,38 @@ fn problem(cx: &Cx, name: &str, info: &AssignInfo) -> Option<(String, String, Se
     Some((message, format!("set {name}={suggestion}"), Severity::Error))
 }
 
+/// The base path the client that receives this base URL wants, when its SDK entry says
+/// (`createAnthropic` wants `/v1`): (callee, path).
+fn client_path(cx: &Cx, f: &crate::index::IndexedFile, a: &crate::facts::Assignment) -> Option<(String, String)> {
+    let code = f.facts.code()?;
+    code.sdk_calls.iter().find_map(|c| {
+        let sdk = &cx.catalog.sdks[c.sdk];
+        let want = sdk.base_path.as_ref()?;
+        let arg = c.arg(&sdk.base_params)?;
+        (arg.value_span == a.value_span).then(|| (c.callee.clone(), want.clone()))
+    })
+}
+
+/// A base URL judged by its client, on the provider's own host (a proxy's paths are its own):
+/// the path the client wants, or nothing to say.
+fn by_client(cx: &Cx, info: &AssignInfo, callee: &str, want: &str) -> Option<(String, String, Severity)> {
+    let Ok(url) = info.url.as_ref()? else { return None };
+    if !matches!(cx.catalog.classify_url(url), HostClass::Provider(_)) {
+        return None;
+    }
+    let path = url.trimmed_path();
+    let want = want.trim_end_matches('/');
+    if path == want {
+        return None;
+    }
+    let message = if want.is_empty() {
+        format!("`{callee}(…)` appends `/v1/…` itself: its base URL should have no path, not `{path}`")
+    } else {
+        format!("`{callee}(…)` expects a base URL ending in `{want}`: it appends only the route")
+    };
+    Some((message, format!("set the base URL to {}{want}", url.origin()), Severity::Error))
+}
+
 impl Check for MalformedEndpoint {
     fn meta(&self) -> &'static Meta {
         &Self::META
@@ -119,7 +151,11 @@ impl Check for MalformedEndpoint {
             if !roles::is_llm_endpoint(cx.catalog, info) {
                 continue;
             }
-            if let Some((message, help, severity)) = problem(cx, &a.name, info) {
+            let judged = match client_path(cx, f, a) {
+                Some((callee, want)) => by_client(cx, info, &callee, &want),
+                None => problem(cx, &a.name, info),
+            };
+            if let Some((message, help, severity)) = judged {
                 out.push(
                     Finding::new(&Self::META, Label::new(file, a.value_span, "base URL"), message.clone())
                         .severity(severity)
