@@ -42,8 +42,13 @@ fn context_of(index: &ProjectIndex, dockerfile: &str) -> String {
     index.compose_context(dockerfile).unwrap_or_else(|| dir_of(dockerfile)).to_string()
 }
 
+/// Does the env file hold a key: a key-shaped value, or a real-looking value under a key name?
+/// Empty entries, comments and placeholders (`your-key-here`) bake nothing.
 fn has_key(cx: &Cx, f: &IndexedFile) -> bool {
-    f.facts.assignments.iter().zip(&f.info).any(|(a, i)| !a.value.expose().trim().is_empty() && (i.key.is_some() || roles::is_llm_key_name(cx.catalog, &i.name)))
+    f.facts.assignments.iter().zip(&f.info).any(|(a, i)| {
+        let v = a.value.expose().trim();
+        !v.is_empty() && !crate::values::is_placeholder(v) && (i.key.is_some() || roles::is_llm_key_name(cx.catalog, &i.name))
+    })
 }
 
 impl Check for DotenvInImage {
