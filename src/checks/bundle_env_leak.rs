@@ -37,6 +37,11 @@ impl Check for BundleEnvLeak {
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
         let Some(code) = cx.index.files[file].facts.code() else { return };
         for l in &code.bundle_leaks {
+            // a public-by-design value (analytics and telemetry write keys, publishable keys)
+            let upper = l.name.to_ascii_uppercase();
+            if !l.whole_env && cx.catalog.public_by_design.name_words.iter().any(|w| upper.contains(w.as_str())) {
+                continue;
+            }
             let message = if l.whole_env {
                 format!("{} exposes the whole environment to browser code, keys included", l.via)
             } else {

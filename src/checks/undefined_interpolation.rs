@@ -82,7 +82,8 @@ impl Check for UndefinedInterpolation {
                 );
                 continue;
             }
-            if roles::name_info(cx.catalog, &i.name).role == NameRole::BaseUrl {
+            let info = roles::name_info(cx.catalog, &i.name);
+            if info.role == NameRole::BaseUrl && info.slot.is_some() {
                 out.push(
                     Finding::new(&Self::META, Label::new(file, i.span, "empty unless the shell sets it"), format!("`${{{}}}` is not defined by the env files here: unless the shell sets it, compose passes an empty base URL, which openai-python uses as it is (every request fails) and the AI SDK rejects (\"baseURL must be a non-empty string\")", i.name))
                         .severity(Severity::Warning)
