@@ -35,7 +35,7 @@ declare_check! {
         severity: Error,
         confidence: High,
         summary: "a key read, used or written in code that runs in the browser",
-        varies: (Info, "for a NEXT_PUBLIC_ key read in a module not known to run on either side (app router modules are server components unless marked)"),
+        varies: (Warning, "for `dangerouslyAllowBrowser` in a module not known to run in the browser; info for a NEXT_PUBLIC_ key read in a module not known to run on either side"),
     }
 }
 
@@ -152,11 +152,15 @@ impl Check for ClientSideKey {
         let rt = runtime(cx.index, f);
         for call in &code.sdk_calls {
             let Some((span, why)) = reported_call(cx, call, rt) else { continue };
-            out.push(
-                Finding::new(&Self::META, Label::new(file, span, "runs in the browser"), format!("`{}(…)`: {why}: every visitor can read the key", call.callee))
-                    .help("create the client in server code and expose only your own API route to the browser")
-                    .evidence(format!("sdk|{}", call.callee)),
-            );
+            let mut finding = Finding::new(&Self::META, Label::new(file, span, "runs in the browser"), format!("`{}(…)`: {why}: every visitor can read the key", call.callee))
+                .help("create the client in server code and expose only your own API route to the browser")
+                .evidence(format!("sdk|{}", call.callee));
+            // the flag says "browser", but nothing says this module reaches one (a Next.js
+            // lib/ module may be imported by API routes only)
+            if rt != Runtime::Browser {
+                finding = finding.severity(crate::finding::Severity::Warning).confidence(Confidence::Medium);
+            }
+            out.push(finding);
         }
         if rt == Runtime::Browser {
             for lit in &code.key_literals {
