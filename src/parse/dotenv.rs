@@ -70,6 +70,33 @@ impl Parser<'_> {
         }
     }
 
+    /// A commented assignment (`# NAME=`, `#NAME=value`, `# export NAME=…`) documents NAME.
+    fn documented_name(&mut self) {
+        let eol = self.eol(self.pos);
+        let line = &self.bytes[self.pos..eol];
+        let body = line
+            .iter()
+            .position(|&c| c != b'#')
+            .map_or(&line[line.len()..], |i| &line[i..]);
+        let body = body.trim_ascii_start();
+        let body = body
+            .strip_prefix(b"export ")
+            .unwrap_or(body)
+            .trim_ascii_start();
+        let n = body
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count();
+        if n == 0 || body[0].is_ascii_digit() {
+            return;
+        }
+        if body[n..].trim_ascii_start().first() == Some(&b'=') {
+            if let Ok(name) = std::str::from_utf8(&body[..n]) {
+                self.facts.documented.push(name.to_string());
+            }
+        }
+    }
+
     fn skip_line(&mut self) {
         self.pos = (self.eol(self.pos) + 1).min(self.bytes.len());
     }
@@ -113,7 +140,10 @@ impl Parser<'_> {
                 self.pos += 1;
                 return;
             }
-            Some(b'#') => return self.skip_line(),
+            Some(b'#') => {
+                self.documented_name();
+                return self.skip_line();
+            }
             _ => {}
         }
         let Some(mut key) = self.key() else {
@@ -335,6 +365,18 @@ mod tests {
             a.source.clone(),
             text[a.value_span.range()].to_string(),
         )
+    }
+
+    #[test]
+    fn commented_assignments_document_names() {
+        let f = parse(
+            "# OPENAI_API_KEY=\n#ANTHROPIC_API_KEY=sk-…\n# export GROQ_API_KEY = x\n# Set this to your key\n# 1X=2\nA=1\n",
+        );
+        assert_eq!(
+            f.documented,
+            ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GROQ_API_KEY"]
+        );
+        assert_eq!(f.assignments.len(), 1);
     }
 
     #[test]
