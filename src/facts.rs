@@ -103,7 +103,7 @@ pub struct FileFacts {
     pub assignments: Vec<Assignment>,
     /// names a comment documents (`# OPENAI_API_KEY=` in an env example): not set, but known
     /// to the project, so reads of them are not "nothing provides this"
-    pub documented: Vec<String>,
+    pub documented: Vec<(String, Span)>,
     pub parse_issues: Vec<ParseIssue>,
     pub scopes: Vec<FileScope>,
     pub exprs: Vec<ExprRef>,

@@ -66,6 +66,10 @@ impl<'a> ProvidedEnv<'a> {
             for a in &f.facts.assignments {
                 at.entry(a.name.as_str()).or_insert((fi, a.name_span));
             }
+            // `# NAME=` in an env example documents NAME as well
+            for (name, span) in &f.facts.documented {
+                at.entry(name.as_str()).or_insert((fi, *span));
+            }
         }
         Some(ProvidedEnv { at, names: None, memo: HashMap::default() })
     }

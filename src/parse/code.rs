@@ -486,8 +486,23 @@ impl<'a> Analyzer<'a> {
 
     fn env_reads(&self) -> Vec<EnvRead> {
         let mut out = Vec::new();
+        // names this file sets itself (a test that sets a variable and reads it back reads
+        // nothing the repository must provide)
+        let mut written: Vec<&'a str> = Vec::new();
+        for i in 0..self.t.len() {
+            if let Some(name) = self.env_write_at(i) {
+                written.push(name);
+            }
+        }
         for i in 0..self.t.len() {
             if let Some((name, span, next)) = self.env_read_at(i) {
+                // `process.env.X = …`, `os.environ["X"] = …`, `delete process.env.X`,
+                // `del os.environ["X"]`: writes, not reads
+                let assigned = self.punct(next, b'=') && !self.punct(next + 1, b'=');
+                let deleted = i > 0 && matches!(self.ident(i - 1), Some("delete" | "del"));
+                if assigned || deleted || written.contains(&name) {
+                    continue;
+                }
                 out.push(EnvRead {
                     line_start: 0,
                     name: intern(name),
@@ -539,6 +554,20 @@ impl<'a> Analyzer<'a> {
             }
         }
         out
+    }
+
+    /// A name the code sets at token `i`: `process.env.X = …`, `os.environ["X"] = …`,
+    /// `os.environ.setdefault("X", …)`, `monkeypatch.setenv("X", …)`, `vi.stubEnv("X", …)`.
+    fn env_write_at(&self, i: usize) -> Option<&'a str> {
+        if let Some((name, _, next)) = self.env_read_at(i) {
+            return (self.punct(next, b'=') && !self.punct(next + 1, b'=')).then_some(name);
+        }
+        let id = self.ident(i)?;
+        let setter = matches!(id, "setenv" | "setdefault" | "stubEnv" | "putenv")
+            && i > 0
+            && self.punct(i - 1, b'.')
+            && self.punct(i + 1, b'(');
+        if setter { self.str_at(i + 2) } else { None }
     }
 
     /// Variables bound to an env read: `const key = process.env.X`, `key = os.environ["X"]`.

@@ -91,8 +91,11 @@ impl Parser<'_> {
             return;
         }
         if body[n..].trim_ascii_start().first() == Some(&b'=') {
+            let start = eol - body.len();
             if let Ok(name) = std::str::from_utf8(&body[..n]) {
-                self.facts.documented.push(name.to_string());
+                self.facts
+                    .documented
+                    .push((name.to_string(), Span::new(start, start + n)));
             }
         }
     }
@@ -372,10 +375,13 @@ mod tests {
         let f = parse(
             "# OPENAI_API_KEY=\n#ANTHROPIC_API_KEY=sk-…\n# export GROQ_API_KEY = x\n# Set this to your key\n# 1X=2\nA=1\n",
         );
+        let names: Vec<&str> = f.documented.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
-            f.documented,
+            names,
             ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GROQ_API_KEY"]
         );
+        assert_eq!(f.documented[0].1, Span::new(2, 16));
+
         assert_eq!(f.assignments.len(), 1);
     }
 
