@@ -84,6 +84,16 @@ pub fn job_handles_forks(file: &IndexedFile, wf: &Workflow, job: usize) -> bool 
     })
 }
 
+/// Does a test file of the repository skip its tests when one of `names` (env names the job
+/// sets from its secrets) is empty? A test that skips on a missing key passes on forks.
+pub fn tests_skip_without(index: &ProjectIndex, names: &[&str]) -> bool {
+    index.files.iter().any(|f| {
+        f.facts.code().is_some_and(|c| {
+            c.skips_tests && c.env_reads.iter().any(|r| names.contains(&r.name.as_ref()))
+        })
+    })
+}
+
 /// Events whose runs from forks (and from Dependabot) get no repository secrets.
 pub const PR_EVENTS: &[&str] = &[
     "pull_request",

@@ -12,8 +12,9 @@ declare_check! {
     /// workflow's `env:`), with nothing that handles fork runs: no `if:` that keeps forks out or
     /// skips when the secret is empty, no fork flag (`head.repo.fork`,
     /// `head.repo.full_name`) passed to the job's steps, no shell test that exits when the key is
-    /// empty (`[ -z "$OPENAI_API_KEY" ] && exit 0`), no `continue-on-error: true`. One finding
-    /// per job, listing its secrets.
+    /// empty (`[ -z "$OPENAI_API_KEY" ] && exit 0`), no test file that skips when the key is
+    /// missing (`pytest.mark.skipif(not os.getenv("OPENAI_API_KEY"))`), no
+    /// `continue-on-error: true`. One finding per job, listing its secrets.
     ///
     /// ## Why it breaks
     /// GitHub passes no repository secrets to runs from forks, and none of the Actions secrets to
@@ -53,7 +54,16 @@ impl Check for ForkPrSecret {
         let f = &cx.index.files[file];
         let Some(wf) = f.facts.workflow() else { return };
         let Some((event, trigger_span)) = wf.triggers.iter().find(|(t, _)| ci::PR_EVENTS.contains(&t.as_str())) else { return };
-        let handled: Vec<bool> = (0..wf.jobs.len()).map(|j| ci::job_handles_forks(f, wf, j)).collect();
+        let handled: Vec<bool> = (0..wf.jobs.len())
+            .map(|j| {
+                ci::job_handles_forks(f, wf, j) || {
+                    // the job's env names that carry its secrets: skipped tests read them
+                    let job = &wf.jobs[j];
+                    let names: Vec<&str> = wf.env.iter().chain(&job.env).chain(job.steps.iter().flat_map(|s| &s.env)).map(|&i| &f.facts.assignments[i]).filter(|a| matches!(&a.source, crate::facts::ValueSource::Secret(_))).map(|a| a.name.as_str()).collect();
+                    !names.is_empty() && ci::tests_skip_without(cx.index, &names)
+                }
+            })
+            .collect();
         // per job (workflow-level `env:` counts for every job): the secret references a fork run
         // would see empty, in file order, one per name
         let mut per_job: BTreeMap<Option<usize>, Vec<&ExprRef>> = BTreeMap::new();

@@ -152,6 +152,9 @@ pub struct CodeFacts {
     pub bundle_leaks: Vec<BundleLeak>,
     /// hosts of provider URLs written in this file (`api.anthropic.com`)
     pub hosts: Vec<String>,
+    /// the file skips tests conditionally (`skipif`, `pytest.skip(`, `it.skipIf`, `test.skip(`):
+    /// its env reads may be what decides (a key that is empty on a fork skips, not fails)
+    pub skips_tests: bool,
 }
 
 /// One shared copy of an env name per thread. The table is bounded (cleared when full) so a
@@ -199,6 +202,9 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
         key_literals: Vec::new(),
         bundle_leaks: Vec::new(),
         hosts: Vec::new(),
+        skips_tests: [&b"skipif"[..], b"skipIf", b"pytest.skip(", b".skip("]
+            .iter()
+            .any(|w| memchr::memmem::find(text.as_bytes(), w).is_some()),
     };
     if lang == Lang::Other {
         code.key_literals = scan_literals(text, catalog);
