@@ -164,6 +164,12 @@ pub struct PublicByDesign {
     /// key-shaped values that are public by design when written beside these words
     #[serde(default, rename = "context")]
     pub contexts: Vec<PublicContext>,
+    /// products whose client keys are public by design (analytics, error tracking): a key
+    /// name set or inlined within `near_window` bytes after one of these words belongs to them
+    #[serde(default)]
+    pub near_words: Vec<String>,
+    #[serde(default)]
+    pub near_window: usize,
 }
 
 /// A key format that is also used for a public-by-design value, told apart by what is written
@@ -322,6 +328,12 @@ impl Catalog {
             public_by_design
                 .contexts
                 .extend(file.public_by_design.contexts.iter().cloned());
+            public_by_design
+                .near_words
+                .extend(file.public_by_design.near_words.iter().cloned());
+            public_by_design.near_window = public_by_design
+                .near_window
+                .max(file.public_by_design.near_window);
         }
         // longest prefix first, so NEXT_PUBLIC_ wins over PUBLIC_
         public_prefixes.sort_by_key(|p| std::cmp::Reverse(p.prefix.len()));
@@ -716,6 +728,21 @@ impl Catalog {
             let around = &text[lo..hi];
             c.near.iter().any(|w| around.contains(w.as_str()))
         })
+    }
+
+    /// Is the name at `span` of `text` written just after a public-by-design product's name
+    /// (a `// PostHog` comment above a Vite `define` entry)?
+    pub fn public_by_nearby_word(&self, text: &str, span: crate::source::Span) -> bool {
+        let end = (span.start as usize).min(text.len());
+        let mut lo = end.saturating_sub(self.public_by_design.near_window);
+        while !text.is_char_boundary(lo) {
+            lo += 1;
+        }
+        let before = &text[lo..end];
+        self.public_by_design
+            .near_words
+            .iter()
+            .any(|w| before.contains(w.as_str()))
     }
 
     pub fn public_prefix(&self, name: &str) -> Option<&PublicPrefix> {

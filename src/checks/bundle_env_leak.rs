@@ -35,11 +35,12 @@ impl Check for BundleEnvLeak {
     }
 
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
-        let Some(code) = cx.index.files[file].facts.code() else { return };
+        let f = &cx.index.files[file];
+        let Some(code) = f.facts.code() else { return };
         for l in &code.bundle_leaks {
             // a public-by-design value (analytics and telemetry write keys, publishable keys)
             let upper = l.name.to_ascii_uppercase();
-            if !l.whole_env && cx.catalog.public_by_design.name_words.iter().any(|w| upper.contains(w.as_str())) {
+            if !l.whole_env && (cx.catalog.public_by_design.name_words.iter().any(|w| upper.contains(w.as_str())) || (!crate::roles::is_llm_key(cx.catalog, &l.name) && cx.catalog.public_by_nearby_word(&f.source.text, l.span))) {
                 continue;
             }
             let message = if l.whole_env {
