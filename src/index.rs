@@ -350,7 +350,12 @@ fn dotenv_scopes(files: &[IndexedFile]) -> Vec<Scope> {
         }
     }
     for (dir, entries) in by_dir {
-        let find = |want: &DotenvRole| entries.iter().find(|(_, r)| *r == want).map(|(i, _)| *i);
+        // the first file of each role, by role: one pass, not one scan of the folder per mode
+        let mut first: HashMap<&DotenvRole, usize> = HashMap::with_capacity(entries.len());
+        for &(i, r) in &entries {
+            first.entry(r).or_insert(i);
+        }
+        let find = |want: &DotenvRole| first.get(want).copied();
         let base: Vec<usize> = [find(&DotenvRole::Base), find(&DotenvRole::Local)]
             .into_iter()
             .flatten()

@@ -5,7 +5,7 @@ use crate::catalog::{Catalog, EnvRole, HostClass, KeyMatch};
 use crate::facts::Assignment;
 use crate::url::{self, BaseUrl, UrlProblem};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NameRole {
     Key,
     BaseUrl,

@@ -52,6 +52,18 @@ pub struct SourceFile {
     /// the text is not the bytes on disk (BOM dropped, UTF-16 decoded, lone CR read as a line
     /// break: see [`crate::fsread::decode`]), so edits cannot be spliced back into the file
     pub transcoded: bool,
+    /// chars before every [`CHUNK`]-th byte, built on the first column asked on a long line
+    char_marks: std::sync::OnceLock<Box<[u32]>>,
+}
+
+/// Columns on lines up to this many bytes are counted from the line start; on longer lines,
+/// from the nearest mark of [`SourceFile::char_marks`], so a line with many findings costs
+/// O(`CHUNK`) per position instead of O(line length).
+const CHUNK: usize = 1024;
+
+/// Characters in `b` (UTF-8): every byte that does not continue a character starts one.
+fn count_chars(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| (c as i8) >= -0x40).count()
 }
 
 impl SourceFile {
@@ -65,6 +77,7 @@ impl SourceFile {
             text,
             line_starts,
             transcoded: false,
+            char_marks: std::sync::OnceLock::new(),
         }
     }
 
@@ -77,6 +90,7 @@ impl SourceFile {
             dropped_len: text.len(),
             dropped_hash: crate::fsread::content_hash(text),
             transcoded: false,
+            char_marks: std::sync::OnceLock::new(),
         }
     }
 
@@ -89,6 +103,7 @@ impl SourceFile {
         }
         self.text = String::new();
         self.line_starts = Vec::new();
+        self.char_marks = std::sync::OnceLock::new();
     }
 
     /// Where each line starts; a released file has no table and one line.
@@ -116,19 +131,67 @@ impl SourceFile {
         true
     }
 
-    /// 1-based position of a byte offset (clamped to the text, snapped to a char boundary).
-    pub fn position(&self, offset: usize) -> Position {
+    /// `offset` clamped to the text and snapped back to a char boundary: offsets on one line
+    /// order as their columns do.
+    pub fn snapped(&self, offset: usize) -> usize {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let starts = self.starts();
-        let line_idx = match starts.binary_search(&offset) {
+        offset
+    }
+
+    /// 0-based index of the line holding byte `offset` (already snapped): a binary search.
+    fn line_index(&self, offset: usize) -> usize {
+        match self.starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
-        };
-        let start = starts[line_idx];
-        let column = self.text[start..offset].chars().count() + 1;
+        }
+    }
+
+    /// 1-based line of a byte offset (clamped, snapped as in [`SourceFile::position`]), without
+    /// counting the column.
+    pub fn line(&self, offset: usize) -> usize {
+        self.line_index(self.snapped(offset)) + 1
+    }
+
+    /// Byte offset where 1-based `line` starts (the text's end past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        let starts = self.starts();
+        starts
+            .get(line.max(1) - 1)
+            .copied()
+            .unwrap_or(self.text.len())
+            .min(self.text.len())
+    }
+
+    /// Characters in `text[..offset]` (`offset` on a char boundary), through the marks.
+    fn chars_before(&self, offset: usize) -> usize {
+        let marks = self.char_marks.get_or_init(|| {
+            let b = self.text.as_bytes();
+            let mut marks = Vec::with_capacity(b.len() / CHUNK + 1);
+            let mut n = 0usize;
+            for chunk in b.chunks(CHUNK) {
+                marks.push(u32::try_from(n).unwrap_or(u32::MAX));
+                n += count_chars(chunk);
+            }
+            marks.push(u32::try_from(n).unwrap_or(u32::MAX));
+            marks.into_boxed_slice()
+        });
+        let k = offset / CHUNK;
+        marks[k] as usize + count_chars(&self.text.as_bytes()[k * CHUNK..offset])
+    }
+
+    /// 1-based position of a byte offset (clamped to the text, snapped to a char boundary).
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = self.snapped(offset);
+        let line_idx = self.line_index(offset);
+        let start = self.starts()[line_idx];
+        let column = if offset - start <= CHUNK {
+            count_chars(&self.text.as_bytes()[start..offset])
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        } + 1;
         Position {
             line: line_idx + 1,
             column,
@@ -141,11 +204,11 @@ impl SourceFile {
 
     /// The span of the whole line that contains `offset`, without its line ending.
     pub fn line_span(&self, offset: usize) -> Span {
-        let pos = self.position(offset);
+        let line = self.line_index(self.snapped(offset));
         let starts = self.starts();
-        let start = starts[pos.line - 1];
+        let start = starts[line];
         let end = starts
-            .get(pos.line)
+            .get(line + 1)
             .map_or(self.text.len(), |next| next - 1);
         let end = if end > start && self.text.as_bytes().get(end - 1) == Some(&b'\r') {
             end - 1
@@ -170,5 +233,36 @@ mod tests {
         assert_eq!(f.position(4), Position { line: 2, column: 1 });
         assert_eq!(f.position(100), Position { line: 3, column: 2 });
         assert_eq!(f.slice(f.line_span(5)), "çd=1");
+    }
+
+    #[test]
+    fn columns_on_long_lines_count_chars_as_a_scan_would() {
+        // lines longer than CHUNK take the marks path; 'é' and '€' straddle chunk borders
+        let mut text = String::from("short\n");
+        for i in 0..3000 {
+            text.push(if i % 7 == 0 {
+                'é'
+            } else if i % 11 == 0 {
+                '€'
+            } else {
+                'a'
+            });
+        }
+        text.push_str("\nend");
+        let f = SourceFile::new("x".into(), text.clone());
+        for offset in (0..=text.len() + 2).step_by(3) {
+            let mut o = offset.min(text.len());
+            while !text.is_char_boundary(o) {
+                o -= 1;
+            }
+            let line_start = text[..o].rfind('\n').map_or(0, |p| p + 1);
+            let want = Position {
+                line: text[..o].matches('\n').count() + 1,
+                column: text[line_start..o].chars().count() + 1,
+            };
+            assert_eq!(f.position(offset), want, "offset {offset}");
+            assert_eq!(f.line(offset), want.line);
+            assert_eq!(f.line_start(want.line), line_start);
+        }
     }
 }

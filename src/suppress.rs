@@ -12,8 +12,11 @@ static IGNORE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("internal error: suppression regex")
 });
 
+/// A suppression comment's check ids and reason.
+pub type Parsed = (Vec<String>, String);
+
 /// A suppression comment on a line: (check ids, reason).
-pub fn parse_comment(line: &str) -> Option<(Vec<String>, String)> {
+pub fn parse_comment(line: &str) -> Option<Parsed> {
     let c = IGNORE.captures(line)?;
     let ids = c[1]
         .split(',')
@@ -32,22 +35,41 @@ pub fn parse_comment(line: &str) -> Option<(Vec<String>, String)> {
 
 /// The suppression that covers `id` at byte `offset`, if any: its reason (maybe empty).
 pub fn lookup(file: &SourceFile, offset: usize, id: &str) -> Option<String> {
-    let line = file.position(offset).line;
-    let lines: Vec<usize> = if line > 1 {
-        vec![line, line - 1]
-    } else {
-        vec![line]
-    };
-    for l in lines {
-        let start = file.line_span(line_start(file, l)).range();
-        let text = &file.text[start];
-        if let Some((ids, reason)) = parse_comment(text) {
-            if ids.iter().any(|i| i == id) {
-                return Some(reason);
+    Lookups::default().get(0, file, offset, id)
+}
+
+/// [`lookup`] for many findings: each line's comment is parsed once, however many findings sit
+/// on it or below it (a long line with thousands of findings is read once, not once each).
+#[derive(Default)]
+pub struct Lookups {
+    /// (file index, 1-based line) -> the comment on that line
+    lines: std::collections::HashMap<(usize, usize), Option<Parsed>>,
+}
+
+impl Lookups {
+    /// [`lookup`] in file number `key` (any number that tells files apart).
+    pub fn get(
+        &mut self,
+        key: usize,
+        file: &SourceFile,
+        offset: usize,
+        id: &str,
+    ) -> Option<String> {
+        // the finding's line, then the line above: binary searches in the line table
+        let line = file.line(offset);
+        for l in (line.saturating_sub(1).max(1)..=line).rev() {
+            let comment = self
+                .lines
+                .entry((key, l))
+                .or_insert_with(|| parse_comment(file.slice(file.line_span(file.line_start(l)))));
+            if let Some((ids, reason)) = comment {
+                if ids.iter().any(|i| i == id) {
+                    return Some(reason.clone());
+                }
             }
         }
+        None
     }
-    None
 }
 
 /// A suppression comment found in a file.
@@ -96,17 +118,6 @@ pub fn comments(file: &SourceFile, is_code: bool) -> Vec<Comment> {
         at += line.len() + 1;
     }
     out
-}
-
-fn line_start(file: &SourceFile, line: usize) -> usize {
-    let mut at = 0;
-    for _ in 1..line {
-        match file.text[at..].find('\n') {
-            Some(i) => at += i + 1,
-            None => break,
-        }
-    }
-    at
 }
 
 #[cfg(test)]

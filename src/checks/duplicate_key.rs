@@ -50,7 +50,7 @@ impl Check for DuplicateKey {
             if earlier.value == a.value {
                 continue;
             }
-            let line = f.source.position(earlier.name_span.start as usize).line;
+            let line = f.source.line(earlier.name_span.start as usize);
             out.push(
                 Finding::new(
                     &Self::META,

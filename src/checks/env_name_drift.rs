@@ -43,10 +43,154 @@ fn normal(s: &str) -> String {
 pub struct ProvidedEnv<'a> {
     /// every name some config sets, and where (file, span) the first one is
     at: HashMap<&'a str, (usize, Span)>,
-    /// provided names in order, with their roles and normal forms (built on first use)
-    names: Option<Vec<(&'a str, roles::NameInfo, String)>>,
+    /// the near-miss index over the provided names (built on first use)
+    names: Option<NearIndex<'a>>,
     /// each read name is judged once: a monorepo reads the same few names in thousands of files
     memo: HashMap<&'a str, Option<&'a str>>,
+}
+
+/// Slot key of a name: (group, role, public prefix).
+type SlotKey = (String, roles::NameRole, Option<String>);
+
+/// The provided names in sorted order, indexed three ways so a near-miss search asks a few
+/// buckets instead of comparing the read name with every provided one:
+/// - by slot (group, role, public prefix) and by normal form, each bucket in name order;
+/// - for "at most two edits", by segments: each name of `L` chars is cut into three segments
+///   at fixed places; two edits leave at least one segment intact, shifted by at most two
+///   places, so a name within two edits of the read shares a (length, segment number, text)
+///   key with one of the read's substrings at those places. Candidates are checked with the
+///   same edit distance as before.
+struct NearIndex<'a> {
+    names: Vec<&'a str>,
+    /// per name: its chars, for the bounded edit distance
+    chars: Vec<Vec<char>>,
+    /// per name: is it a catalog env name
+    catalog: Vec<bool>,
+    by_slot: HashMap<SlotKey, Vec<usize>>,
+    by_normal: HashMap<String, Vec<usize>>,
+    by_segment: HashMap<(usize, u8, String), Vec<usize>>,
+}
+
+/// `edit_distance(a, b) <= 2` (over chars) without allocating: the dynamic program kept to the
+/// band of diagonals within two of the main one, stopping once a row exceeds two.
+fn within_two(a: &[char], b: &[char]) -> bool {
+    const K: usize = 2;
+    const FAR: usize = usize::MAX / 2;
+    if a.len().abs_diff(b.len()) > K {
+        return false;
+    }
+    // row[d] is the distance at (i, j = i + d - K): a[..i] against b[..j]
+    let mut row = [FAR; 2 * K + 1];
+    for (d, cell) in row.iter_mut().enumerate() {
+        if d >= K {
+            *cell = d - K; // i = 0: j insertions
+        }
+    }
+    for i in 1..=a.len() {
+        let mut next = [FAR; 2 * K + 1];
+        for d in 0..=2 * K {
+            let Some(j) = (i + d).checked_sub(K) else { continue };
+            if j > b.len() {
+                continue;
+            }
+            let v = if j == 0 {
+                i
+            } else {
+                // diagonal (i-1, j-1) is row[d]; up (i-1, j) is row[d+1]; left (i, j-1) is next[d-1]
+                let sub = row[d] + usize::from(a[i - 1] != b[j - 1]);
+                let del = if d < 2 * K { row[d + 1] + 1 } else { FAR };
+                let ins = if d > 0 { next[d - 1] + 1 } else { FAR };
+                sub.min(del).min(ins)
+            };
+            next[d] = v;
+        }
+        if next.iter().all(|&v| v > K) {
+            return false;
+        }
+        row = next;
+    }
+    // j = b.len() sits at d = b.len() - a.len() + K
+    row[b.len() + K - a.len()] <= K
+}
+
+/// Where segment `i` (of 3) of a name of `len` chars starts, and its length in chars.
+fn segment(len: usize, i: usize) -> (usize, usize) {
+    let third = len / 3;
+    let start = i * third;
+    (start, if i == 2 { len - 2 * third } else { third })
+}
+
+impl<'a> NearIndex<'a> {
+    fn new(cx: &Cx, mut names: Vec<&'a str>) -> Self {
+        names.sort_unstable();
+        let mut by_slot: HashMap<SlotKey, Vec<usize>> = HashMap::default();
+        let mut by_normal: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut by_segment: HashMap<(usize, u8, String), Vec<usize>> = HashMap::default();
+        let mut catalog = Vec::with_capacity(names.len());
+        let mut all_chars = Vec::with_capacity(names.len());
+        for (i, p) in names.iter().enumerate() {
+            let info = roles::name_info(cx.catalog, p);
+            by_slot.entry((info.group, info.role, info.public_prefix)).or_default().push(i);
+            by_normal.entry(normal(p)).or_default().push(i);
+            catalog.push(cx.catalog.env(p).is_some());
+            let chars: Vec<char> = p.chars().collect();
+            for k in 0..3 {
+                let (start, len) = segment(chars.len(), k);
+                let text: String = chars[start..start + len].iter().collect();
+                by_segment.entry((chars.len(), k as u8, text)).or_default().push(i);
+            }
+            all_chars.push(chars);
+        }
+        NearIndex { names, chars: all_chars, catalog, by_slot, by_normal, by_segment }
+    }
+
+    /// The first name (in sorted order) other than `read` in the same provider slot and role
+    /// (not a catalog name when `read` is one), with the same normal form, or at most two
+    /// edits away: the same answer as trying every provided name in order.
+    fn find(&self, cx: &Cx, read: &str) -> Option<usize> {
+        let ri = roles::name_info(cx.catalog, read);
+        let read_is_catalog = cx.catalog.env(read).is_some();
+        let mut best: Option<usize> = None;
+        let offer = |i: usize, best: &mut Option<usize>| {
+            if best.is_none_or(|b| i < b) {
+                *best = Some(i);
+            }
+        };
+        if !ri.group.is_empty() {
+            let key = (ri.group.clone(), ri.role, ri.public_prefix.clone());
+            if let Some(&i) = self.by_slot.get(&key).and_then(|v| v.iter().find(|&&i| self.names[i] != read && !(read_is_catalog && self.catalog[i]))) {
+                offer(i, &mut best);
+            }
+        }
+        if let Some(&i) = self.by_normal.get(&normal(read)).and_then(|v| v.iter().find(|&&i| self.names[i] != read)) {
+            offer(i, &mut best);
+        }
+        let chars: Vec<char> = read.chars().collect();
+        let m = chars.len();
+        let mut checked = foldhash::HashSet::default();
+        for len in m.saturating_sub(2)..=m + 2 {
+            for k in 0..3 {
+                let (start, seg) = segment(len, k);
+                for at in start.saturating_sub(2)..=start + 2 {
+                    if at + seg > m {
+                        break;
+                    }
+                    let text: String = chars[at..at + seg].iter().collect();
+                    let Some(bucket) = self.by_segment.get(&(len, k as u8, text)) else { continue };
+                    for &i in bucket {
+                        if best.is_some_and(|b| i >= b) {
+                            break;
+                        }
+                        if checked.insert(i) && self.names[i] != read && within_two(&self.chars[i], &chars) {
+                            offer(i, &mut best);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        best
+    }
 }
 
 impl<'a> ProvidedEnv<'a> {
@@ -90,24 +234,8 @@ impl<'a> ProvidedEnv<'a> {
             return known;
         }
         let at = &self.at;
-        let names = self.names.get_or_insert_with(|| {
-            let mut names: Vec<&str> = at.keys().copied().collect();
-            names.sort_unstable();
-            names.into_iter().map(|p| (p, roles::name_info(cx.catalog, p), normal(p))).collect()
-        });
-        let ri = roles::name_info(cx.catalog, read);
-        let read_is_catalog = cx.catalog.env(read).is_some();
-        let read_normal = normal(read);
-        let found = names
-            .iter()
-            .find(|(p, pi, pn)| {
-                if *p == read {
-                    return false;
-                }
-                let same_slot = !ri.group.is_empty() && pi.group == ri.group && pi.role == ri.role && pi.public_prefix == ri.public_prefix && !(read_is_catalog && cx.catalog.env(p).is_some());
-                same_slot || *pn == read_normal || crate::ci::edit_distance(p, read) <= 2
-            })
-            .map(|(p, _, _)| *p);
+        let index = self.names.get_or_insert_with(|| NearIndex::new(cx, at.keys().copied().collect()));
+        let found = index.find(cx, read).map(|i| index.names[i]);
         self.memo.insert(read, found);
         found
     }
@@ -136,6 +264,77 @@ impl Check for EnvNameDrift {
                         .help(format!("read {near} (or rename the variable where it is set)"))
                         .evidence(format!("{}~{near}", r.name)),
                 );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The search before the index: every provided name in sorted order.
+    fn scan(cx: &Cx, names: &[&str], read: &str) -> Option<usize> {
+        let ri = roles::name_info(cx.catalog, read);
+        let read_is_catalog = cx.catalog.env(read).is_some();
+        names.iter().position(|p| {
+            let pi = roles::name_info(cx.catalog, p);
+            *p != read
+                && ((!ri.group.is_empty() && pi.group == ri.group && pi.role == ri.role && pi.public_prefix == ri.public_prefix && !(read_is_catalog && cx.catalog.env(p).is_some()))
+                    || normal(p) == normal(read)
+                    || crate::ci::edit_distance(p, read) <= 2)
+        })
+    }
+
+    #[test]
+    fn within_two_is_edit_distance_at_most_two() {
+        let words = ["", "a", "ab", "ba", "abc", "acb", "abcd", "xbcy", "OPENAI_API_KEY", "OPENAI_APIKEY", "OPENAI_KEY", "OPENAI_API_KEX", "PENAI_API_KEY", "é_KEY", "e_KEY", "KEY", "K", "KEYS__"];
+        for a in words {
+            for b in words {
+                let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                assert_eq!(within_two(&ca, &cb), crate::ci::edit_distance(a, b) <= 2, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn near_index_finds_what_a_scan_of_every_name_finds() {
+        let catalog = crate::catalog_for(&crate::config::Config::default()).expect("catalog");
+        let index = crate::index::ProjectIndex::new(Vec::new());
+        let cx = Cx { index: &index, catalog: &catalog };
+        let stems = ["OPENAI_API_KEY", "ANTHROPIC_KEY", "NEXT_PUBLIC_OPENAI_KEY", "DB", "A", "", "MY_LLM_API_KEY", "OPENAI_BASE_URL", "é_KEY", "XAI_API_KEY", "CONFIG_VALUE"];
+        // names and reads: the stems, and stems with one to three edits, deletions, insertions
+        let mut variants: Vec<String> = Vec::new();
+        for s in stems {
+            variants.push(s.to_string());
+            let chars: Vec<char> = s.chars().collect();
+            for i in 0..=chars.len() {
+                for ins in ['X', '_', '1'] {
+                    let mut v = chars.clone();
+                    v.insert(i, ins);
+                    variants.push(v.iter().collect());
+                }
+                if i < chars.len() {
+                    let mut v = chars.clone();
+                    v.remove(i);
+                    variants.push(v.iter().collect());
+                    if i + 2 < chars.len() {
+                        v.remove(i + 1);
+                        v[i] = 'Q';
+                        variants.push(v.iter().collect());
+                    }
+                }
+            }
+        }
+        variants.sort();
+        variants.dedup();
+        for step in [1, 3, 7] {
+            let provided: Vec<&str> = variants.iter().step_by(step).map(String::as_str).collect();
+            let near = NearIndex::new(&cx, provided.clone());
+            let mut sorted = provided.clone();
+            sorted.sort_unstable();
+            for read in &variants {
+                assert_eq!(near.find(&cx, read), scan(&cx, &sorted, read), "read {read:?}, every {step}th name provided");
             }
         }
     }

@@ -57,6 +57,8 @@ impl Check for UndefinedEnvRead {
         for (fi, f) in cx.index.files.iter().enumerate() {
             let Some(code) = f.facts.code() else { continue };
             let mut seen = foldhash::HashSet::default();
+            // lines (by start offset) holding a read of a provided name, built on first use
+            let mut provided_lines: Option<foldhash::HashSet<u32>> = None;
             for r in &code.env_reads {
                 if r.has_default || provided.contains(&r.name) || !judged_once(cx, &mut memo, &r.name) || !seen.insert(&r.name) {
                     continue;
@@ -66,8 +68,9 @@ impl Check for UndefinedEnvRead {
                 }
                 // `os.getenv("GOOGLE_API_KEY") or os.getenv("GEMINI_API_KEY")`: a fallback
                 // name beside a provided one is an alias, not a missing variable
-                let same_line = |o: &crate::parse::code::EnvRead| o.line_start == r.line_start;
-                if code.env_reads.iter().any(|o| o.name != r.name && provided.contains(&o.name) && same_line(o)) {
+                // (`r.name` is not provided, so any provided read on its line has another name)
+                let lines = provided_lines.get_or_insert_with(|| code.env_reads.iter().filter(|o| provided.contains(&o.name)).map(|o| o.line_start).collect());
+                if lines.contains(&r.line_start) {
                     continue;
                 }
                 out.push(

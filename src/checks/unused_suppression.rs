@@ -39,6 +39,12 @@ impl Check for UnusedSuppression {
 /// used (the config may be temporary).
 pub fn audit(index: &ProjectIndex, suppressed: &[Finding], enabled: &dyn Fn(&Meta) -> bool) -> Vec<Finding> {
     let mut out = Vec::new();
+    // (file, check, line) of every suppressed finding, built once: each comment asks the set
+    // instead of scanning every suppressed finding
+    let hit: std::collections::HashSet<(usize, &str, usize)> = suppressed
+        .iter()
+        .map(|s| (s.primary.file, s.meta.id, index.files[s.primary.file].source.line(s.primary.span.start as usize)))
+        .collect();
     for (fi, f) in index.files.iter().enumerate() {
         for c in crate::suppress::comments(&f.source, f.kind == crate::classify::FileKind::Source) {
             for id in &c.ids {
@@ -46,12 +52,7 @@ pub fn audit(index: &ProjectIndex, suppressed: &[Finding], enabled: &dyn Fn(&Met
                 if !enabled(check.meta()) {
                     continue;
                 }
-                let used = suppressed.iter().any(|s| {
-                    s.primary.file == fi && s.meta.id == id && {
-                        let l = f.source.position(s.primary.span.start as usize).line;
-                        l == c.line || l == c.line + 1
-                    }
-                });
+                let used = hit.contains(&(fi, id.as_str(), c.line)) || hit.contains(&(fi, id.as_str(), c.line + 1));
                 if !used {
                     out.push(
                         Finding::new(&UnusedSuppression::META, Label::new(fi, c.span, "suppresses nothing"), format!("`keylint: ignore[{id}]` suppresses nothing: no `{id}` finding on this line or the next"))

@@ -67,8 +67,8 @@ pub struct EnvRead {
     /// `?? 'x'`, `|| 'x'`, `.get("X", "d")`, a settings default
     pub has_default: bool,
     /// byte offset where the read's line starts (filled in after the pass): two reads are on
-    /// one line when these are equal. An offset costs a short backward scan per read; a line
-    /// number would cost counting every newline before it.
+    /// one line when these are equal. Offsets come from one sweep over the reads in order
+    /// ([`set_line_starts`]); a line number would cost counting every newline before it.
     pub line_start: u32,
 }
 
@@ -224,9 +224,7 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
             if lang == Lang::Py && memchr::memmem::find(text.as_bytes(), b"BaseSettings").is_some()
             {
                 code.env_reads = settings_fields(text);
-                code.env_reads
-                    .iter_mut()
-                    .for_each(|r| r.line_start = line_start_of(text, r.span));
+                set_line_starts(text, &mut code.env_reads);
             }
             facts.outline = Outline::Code(Box::new(code));
             return facts;
@@ -281,9 +279,7 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
     if bundle_config {
         code.bundle_leaks = a.bundle_leaks(name.starts_with("next."), &aliases);
     }
-    for r in code.env_reads.iter_mut() {
-        r.line_start = line_start_of(text, r.span);
-    }
+    set_line_starts(text, &mut code.env_reads);
     sdk_scopes(&code, catalog, &mut facts);
     // kept for the whole run, for every source file of a monorepo: no spare capacity
     code.env_reads.shrink_to_fit();
@@ -1322,9 +1318,21 @@ pub fn windows(text: &str, catalog: &Catalog) -> Vec<(usize, usize)> {
     out
 }
 
-fn line_start_of(text: &str, span: Span) -> u32 {
-    let to = (span.start as usize).min(text.len());
-    memchr::memrchr(b'\n', &text.as_bytes()[..to]).map_or(0, |p| p as u32 + 1)
+/// Sets each read's `line_start` (where the line holding its span starts) in one sweep in
+/// offset order: each byte is searched once, however many reads share a line.
+fn set_line_starts(text: &str, reads: &mut [EnvRead]) {
+    let b = text.as_bytes();
+    let mut order: Vec<usize> = (0..reads.len()).collect();
+    order.sort_by_key(|&i| reads[i].span.start);
+    let (mut at, mut start) = (0, 0);
+    for i in order {
+        let to = (reads[i].span.start as usize).min(b.len()).max(at);
+        if let Some(p) = memchr::memrchr(b'\n', &b[at..to]) {
+            start = u32::try_from(at + p + 1).unwrap_or(u32::MAX);
+        }
+        at = to;
+        reads[i].line_start = start;
+    }
 }
 
 /// Key literals in any other text source: prefix-anchored formats only, found with one
