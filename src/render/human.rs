@@ -4,9 +4,7 @@
 use std::fmt;
 use std::io::Write;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use crate::Report;
 use crate::finding::{Finding, Label, Severity};
@@ -20,7 +18,7 @@ struct HumanDiag {
     severity: miette::Severity,
     help: Option<String>,
     url: Option<String>,
-    src: NamedSource<String>,
+    src: Window,
     labels: Vec<LabeledSpan>,
     related: Vec<HumanDiag>,
 }
@@ -77,6 +75,60 @@ struct Masked {
     text: String,
     masker: crate::redact::Masker,
     path: String,
+    /// where each line of `text` starts
+    starts: Vec<usize>,
+}
+
+impl Masked {
+    /// The lines around `spans` (masked offsets), with `CONTEXT` lines of margin: what one
+    /// diagnostic shows. A window, not the file: a file with many findings is not copied (and
+    /// read from its start by miette) once per finding.
+    fn window(&self, spans: &[(usize, usize)]) -> Window {
+        const CONTEXT: usize = 3;
+        let lo = spans.iter().map(|s| s.0).min().unwrap_or(0);
+        let hi = spans.iter().map(|s| s.1).max().unwrap_or(0);
+        let line_of = |o: usize| self.starts.partition_point(|&st| st <= o).saturating_sub(1);
+        let first = line_of(lo).saturating_sub(CONTEXT);
+        let last = line_of(hi) + CONTEXT + 1;
+        let start = self.starts[first];
+        let end = self.starts.get(last).copied().unwrap_or(self.text.len());
+        Window {
+            name: self.path.clone(),
+            text: self.text[start..end].to_string(),
+            start,
+            first_line: first,
+        }
+    }
+}
+
+/// A slice of a masked file that answers miette in the whole file's offsets and line numbers.
+#[derive(Debug)]
+struct Window {
+    name: String,
+    text: String,
+    start: usize,
+    first_line: usize,
+}
+
+impl SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let local =
+            miette::SourceSpan::new(span.offset().saturating_sub(self.start).into(), span.len());
+        let c = self.text.as_bytes().read_span(&local, before, after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            c.data(),
+            miette::SourceSpan::new((c.span().offset() + self.start).into(), c.span().len()),
+            c.line() + self.first_line,
+            c.column(),
+            c.line_count() + self.first_line,
+        )))
+    }
 }
 
 fn labeled(m: &Masked, label: &Label, primary: bool) -> LabeledSpan {
@@ -98,9 +150,12 @@ fn diag(
     for file in std::iter::once(f.primary.file).chain(f.related.iter().map(|r| r.file)) {
         cache.entry(file).or_insert_with(|| {
             let (text, masker) = masked(&report.index.files[file]);
+            let mut starts = vec![0];
+            starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
             Masked {
                 text,
                 masker,
+                starts,
                 path: display(&report.index.files[file].source.rel_path),
             }
         });
@@ -108,7 +163,6 @@ fn diag(
     let get = |file: usize| -> &Masked { &cache[&file] };
     let primary = get(f.primary.file);
     let mut labels = vec![labeled(primary, &f.primary, true)];
-    let src = NamedSource::new(primary.path.clone(), primary.text.clone());
     let mut others = Vec::new();
     for r in &f.related {
         if r.file == f.primary.file {
@@ -117,18 +171,25 @@ fn diag(
             others.push(r);
         }
     }
+    let src = primary.window(
+        &labels
+            .iter()
+            .map(|l| (l.offset(), l.offset() + l.len()))
+            .collect::<Vec<_>>(),
+    );
     let related = others
         .into_iter()
         .map(|r| {
             let m = get(r.file);
+            let label = labeled(m, r, true);
             HumanDiag {
+                src: m.window(&[(label.offset(), label.offset() + label.len())]),
                 message: format!("related: {}", display(&r.message)),
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,
                 url: None,
-                src: NamedSource::new(m.path.clone(), m.text.clone()),
-                labels: vec![labeled(m, r, true)],
+                labels: vec![label],
                 related: Vec::new(),
             }
         })
