@@ -24,6 +24,7 @@ The shapes (the sizes are the issue's; `--sizes small` runs the first two only):
 
 import argparse
 import json
+import re
 import os
 import resource
 import shutil
@@ -103,13 +104,14 @@ def cpu():
     return r.ru_utime + r.ru_stime
 
 
-def run(binary, d, timeout):
+def run(binary, d, timeout, fmt="json"):
     """(wall s, CPU s, findings), or (None, None, None) at the timeout."""
     c = cpu()
     t = time.perf_counter()
+    extra = ["--min-severity", "info", "--color", "never"] if fmt == "human" else []
     try:
         p = subprocess.run(
-            [binary, "lint", d, "--format", "json", "--fail-on", "never"],
+            [binary, "lint", d, "--format", fmt, "--fail-on", "never", *extra],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             timeout=timeout,
@@ -119,6 +121,9 @@ def run(binary, d, timeout):
     elapsed = time.perf_counter() - t
     if p.returncode != 0:
         sys.exit(f"keylint failed on {d}: {p.stderr.decode(errors='replace')[:500]}")
+    if fmt == "human":
+        m = re.search(rb"keylint: (\d+) problem", p.stdout)
+        return elapsed, cpu() - c, int(m.group(1)) if m else 0
     return elapsed, cpu() - c, len(json.loads(p.stdout)["findings"])
 
 
@@ -131,6 +136,7 @@ def main():
     ap.add_argument("--only", default="", help="comma-separated shape names")
     ap.add_argument("--sizes", choices=["small", "all"], default="all")
     ap.add_argument("--timeout", type=float, default=300, help="seconds before a run counts as a hang")
+    ap.add_argument("--format", choices=["json", "human"], default="json", help="output format to time")
     a = ap.parse_args()
     only = set(filter(None, a.only.split(",")))
     print("| shape | size | wall s | CPU s | findings | growth |")
@@ -149,7 +155,7 @@ def main():
                 times, cpus = [], []
                 count = None
                 for _ in range(a.rounds):
-                    t, c, count = run(a.bin, d, a.timeout)
+                    t, c, count = run(a.bin, d, a.timeout, a.format)
                     if t is None:
                         times = None
                         break
