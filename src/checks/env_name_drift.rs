@@ -66,6 +66,8 @@ struct NearIndex<'a> {
     chars: Vec<Vec<char>>,
     /// per name: is it a catalog env name
     catalog: Vec<bool>,
+    /// per name: the provider its name belongs to (`GROQ_API_KEY`: Groq)
+    provider: Vec<Option<usize>>,
     by_slot: HashMap<SlotKey, Vec<usize>>,
     by_normal: HashMap<String, Vec<usize>>,
     by_segment: HashMap<(usize, u8, String), Vec<usize>>,
@@ -127,9 +129,11 @@ impl<'a> NearIndex<'a> {
         let mut by_normal: HashMap<String, Vec<usize>> = HashMap::default();
         let mut by_segment: HashMap<(usize, u8, String), Vec<usize>> = HashMap::default();
         let mut catalog = Vec::with_capacity(names.len());
+        let mut provider = Vec::with_capacity(names.len());
         let mut all_chars = Vec::with_capacity(names.len());
         for (i, p) in names.iter().enumerate() {
             let info = roles::name_info(cx.catalog, p);
+            provider.push(info.slot);
             by_slot.entry((info.group, info.role, info.public_prefix)).or_default().push(i);
             by_normal.entry(normal(p)).or_default().push(i);
             catalog.push(cx.catalog.env(p).is_some());
@@ -141,7 +145,7 @@ impl<'a> NearIndex<'a> {
             }
             all_chars.push(chars);
         }
-        NearIndex { names, chars: all_chars, catalog, by_slot, by_normal, by_segment }
+        NearIndex { names, chars: all_chars, catalog, provider, by_slot, by_normal, by_segment }
     }
 
     /// The first name (in sorted order) other than `read` in the same provider slot and role
@@ -181,7 +185,10 @@ impl<'a> NearIndex<'a> {
                         if best.is_some_and(|b| i >= b) {
                             break;
                         }
-                        if checked.insert(i) && self.names[i] != read && within_two(&self.chars[i], &chars) {
+                        // names of two different providers are not typos of each other
+                        // (`GROK_API_KEY` is xAI's, `GROQ_API_KEY` Groq's)
+                        let other_provider = ri.slot.is_some() && self.provider[i].is_some() && ri.slot != self.provider[i];
+                        if checked.insert(i) && self.names[i] != read && !other_provider && within_two(&self.chars[i], &chars) {
                             offer(i, &mut best);
                             break;
                         }

@@ -58,6 +58,11 @@ impl Check for SecretNameDrift {
                 .copied()
                 .filter(|&n| n != odd && uses[n].len() > uses[odd].len())
                 .filter(|&n| normal(n) == normal(odd) || ci::edit_distance(n, odd) == 1)
+                // names of two different providers are not typos of each other (GROK / GROQ)
+                .filter(|&n| {
+                    let (a, b) = (crate::roles::name_info(cx.catalog, n).slot, crate::roles::name_info(cx.catalog, odd).slot);
+                    a.is_none() || b.is_none() || a == b
+                })
                 .max_by_key(|n| uses[n].len());
             let Some(twin) = twin else { continue };
             let (tf, ts) = uses[twin][0];
