@@ -84,14 +84,21 @@ pub fn job_handles_forks(file: &IndexedFile, wf: &Workflow, job: usize) -> bool 
     })
 }
 
-/// Does a test file of the repository skip its tests when one of `names` (env names the job
-/// sets from its secrets) is empty? A test that skips on a missing key passes on forks.
+/// Do the repository's tests skip when one of `names` (env names the job sets from its
+/// secrets) is empty? Test code reads the name (often in a helper) and test files skip
+/// conditionally (`skipif`, `pytest.skip(`, `it.skipIf`): a test that skips on a missing key
+/// passes on forks.
 pub fn tests_skip_without(index: &ProjectIndex, names: &[&str]) -> bool {
-    index.files.iter().any(|f| {
-        f.facts.code().is_some_and(|c| {
-            c.skips_tests && c.env_reads.iter().any(|r| names.contains(&r.name.as_ref()))
+    let test_code = || {
+        index.files.iter().filter_map(|f| {
+            let p = f.source.rel_path.as_str();
+            (p.contains("test") || p.contains("spec"))
+                .then(|| f.facts.code())
+                .flatten()
         })
-    })
+    };
+    test_code().any(|c| c.skips_tests)
+        && test_code().any(|c| c.env_reads.iter().any(|r| names.contains(&r.name.as_ref())))
 }
 
 /// Events whose runs from forks (and from Dependabot) get no repository secrets.
