@@ -9,7 +9,9 @@ declare_check! {
     /// provides or documents: no dotenv file (examples included), workflow `env:`, compose
     /// service, Dockerfile `ENV`/`ARG` or settings default sets it. Only judged in repositories
     /// that document their environment (at least one dotenv file); a near-miss of a provided
-    /// name is `env-name-drift` instead.
+    /// name is `env-name-drift` instead. A commented `# NAME=` in an env file documents NAME;
+    /// writes (`process.env.X = …`, `monkeypatch.setenv`) are not reads. One finding per name,
+    /// with its other reads as related locations.
     ///
     /// ## Why it breaks
     /// Whoever deploys the code has no way to know the variable is needed: the SDK reads an
@@ -54,6 +56,9 @@ impl Check for UndefinedEnvRead {
     fn check_project(&self, cx: &Cx, out: &mut Vec<Finding>) {
         let Some(mut provided) = ProvidedEnv::for_project(cx) else { return };
         let mut memo = foldhash::HashMap::default();
+        // one finding per name, every read of it a related location (in path order)
+        let mut sites: Vec<(&str, Vec<(usize, crate::source::Span)>)> = Vec::new();
+        let mut at: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
         for (fi, f) in cx.index.files.iter().enumerate() {
             let Some(code) = f.facts.code() else { continue };
             let mut seen = foldhash::HashSet::default();
@@ -73,12 +78,28 @@ impl Check for UndefinedEnvRead {
                 if lines.contains(&r.line_start) {
                     continue;
                 }
-                out.push(
-                    Finding::new(&Self::META, Label::new(fi, r.span, "not provided anywhere"), format!("the code reads `{}`, but no env file, workflow, compose or Dockerfile in the repository sets or documents it", r.name))
-                        .help(format!("document {} in .env.example and set it where the code runs", r.name))
-                        .evidence(r.name.to_string()),
-                );
+                let i = *at.entry(&r.name).or_insert_with(|| {
+                    sites.push((&r.name, Vec::new()));
+                    sites.len() - 1
+                });
+                sites[i].1.push((fi, r.span));
             }
+        }
+        /// related locations shown per finding; the message counts the rest
+        const SHOWN: usize = 10;
+        for (name, reads) in sites {
+            let Some((&(fi, span), rest)) = reads.split_first() else { continue };
+            let more = match rest.len() {
+                0 => String::new(),
+                n => format!(" (read in {} more place{})", n, if n == 1 { "" } else { "s" }),
+            };
+            let mut finding = Finding::new(&Self::META, Label::new(fi, span, "not provided anywhere"), format!("the code reads `{name}`{more}, but no env file, workflow, compose or Dockerfile in the repository sets or documents it"))
+                .help(format!("document {name} in .env.example and set it where the code runs"))
+                .evidence(name.to_string());
+            for &(rf, rs) in rest.iter().take(SHOWN) {
+                finding = finding.related(Label::new(rf, rs, "read here too"));
+            }
+            out.push(finding);
         }
     }
 }
