@@ -48,6 +48,35 @@ pub struct Compose {
     pub interpolations: Vec<Interpolation>,
 }
 
+/// Names a commented-out environment entry documents (`# - OPENAI_API_KEY=…`,
+/// `#   OPENAI_BASE_URL: ${OPENAI_BASE_URL}`): the service can take them.
+fn documented(text: &str) -> Vec<(String, Span)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let t = line.trim_start();
+        let Some(body) = t.strip_prefix('#') else {
+            continue;
+        };
+        let body = body.trim_start();
+        let body = body.strip_prefix("- ").unwrap_or(body).trim_start();
+        let n = body
+            .bytes()
+            .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
+            .count();
+        if n < 2 || body.as_bytes()[0].is_ascii_digit() {
+            continue;
+        }
+        if matches!(body.as_bytes().get(n), Some(b'=' | b':')) {
+            let off = start + (line.len() - body.len());
+            out.push((body[..n].to_string(), Span::new(off, off + n)));
+        }
+    }
+    out
+}
+
 pub fn parse(text: &str) -> FileFacts {
     let mut facts = FileFacts::default();
     let root = match yaml::parse(text) {
@@ -62,6 +91,7 @@ pub fn parse(text: &str) -> FileFacts {
     };
     let mut c = Compose::default();
     interpolations(text, &root, &mut c.interpolations);
+    facts.documented = documented(text);
     for (k, svc) in root.get("services").map_or(&[][..], Node::entries) {
         let Some(name) = k.as_str() else { continue };
         let mut s = Service {
