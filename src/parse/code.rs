@@ -918,10 +918,24 @@ impl<'a> Analyzer<'a> {
                     Tok::Punct(b'(' | b'[' | b'{') => depth += 1,
                     Tok::Punct(b')' | b']' | b'}') if depth == 0 => break,
                     Tok::Punct(b')' | b']' | b'}') => depth -= 1,
-                    Tok::Punct(b',') if depth == 0 => break,
+                    Tok::Punct(b',' | b';') if depth == 0 => break,
                     _ => {}
                 }
                 k += 1;
+            }
+            // a header value is one expression: a "value" running over many lines is a type
+            // annotation or a parameter list that happens to name `authorization`
+            let lines = k.min(self.t.len().saturating_sub(1));
+            if lines > i + 2
+                && memchr::memchr_iter(
+                    b'\n',
+                    &self.src.as_bytes()[self.t[i].span.end as usize
+                        ..(self.t[lines].span.start as usize).max(self.t[i].span.end as usize)],
+                )
+                .count()
+                    > 3
+            {
+                continue;
             }
             let mut prefix = String::new();
             let mut key_names = Vec::new();
