@@ -41,6 +41,8 @@ pub enum FileKind {
     Source,
     /// editor / coding-agent settings of a tool in `rules/tools.toml` (`.cursor/mcp.json`)
     Settings,
+    /// `README*.md`: read only for the variable names its setup section documents
+    Readme,
 }
 
 const EXAMPLE_WORDS: &[&str] = &[
@@ -128,6 +130,9 @@ pub fn classify(rel_path: &str) -> Option<FileKind> {
     if crate::parse::code::lang_of(rel_path).is_some() {
         return Some(FileKind::Source);
     }
+    if lower.starts_with("readme") && (lower.ends_with(".md") || lower.ends_with(".mdx")) {
+        return Some(FileKind::Readme);
+    }
     None
 }
 
@@ -200,7 +205,6 @@ mod tests {
             (".env.vault", None),
             (".env.keys", None),
             ("environment.md", None),
-            ("README.md", None),
             (".env.bak", Some(Mode("bak".into()))),
         ];
         assert_eq!(
@@ -232,6 +236,8 @@ mod tests {
             ("package.json", FileKind::PackageJson),
             ("src/app.tsx", FileKind::Source),
             ("bot.py", FileKind::Source),
+            ("README.md", FileKind::Readme),
+            ("docs/readme.mdx", FileKind::Readme),
         ] {
             assert_eq!(classify(p), Some(k), "{p}");
         }

@@ -47,6 +47,9 @@ pub struct ProvidedEnv<'a> {
     names: Option<NearIndex<'a>>,
     /// each read name is judged once: a monorepo reads the same few names in thousands of files
     memo: HashMap<&'a str, Option<&'a str>>,
+    /// names only a README documents: known to the project, but not configuration a read
+    /// could drift from
+    readme: foldhash::HashSet<&'a str>,
 }
 
 /// Slot key of a name: (group, role, public prefix).
@@ -211,7 +214,8 @@ impl<'a> ProvidedEnv<'a> {
         let mut at = HashMap::default();
         for (fi, f) in files.iter().enumerate() {
             // synthetic SDK slots in source files are not configuration
-            if f.kind == FileKind::Source {
+            // READMEs document names (kept apart below), they configure nothing
+            if matches!(f.kind, FileKind::Source | FileKind::Readme) {
                 continue;
             }
             for a in &f.facts.assignments {
@@ -222,11 +226,16 @@ impl<'a> ProvidedEnv<'a> {
                 at.entry(name.as_str()).or_insert((fi, *span));
             }
         }
-        Some(ProvidedEnv { at, names: None, memo: HashMap::default() })
+        let readme = files
+            .iter()
+            .filter(|f| f.kind == FileKind::Readme)
+            .flat_map(|f| f.facts.documented.iter().map(|(n, _)| n.as_str()))
+            .collect();
+        Some(ProvidedEnv { at, names: None, memo: HashMap::default(), readme })
     }
 
     pub fn contains(&self, name: &str) -> bool {
-        self.at.contains_key(name)
+        self.at.contains_key(name) || self.readme.contains(name)
     }
 
     /// Where a provided name is first set.
