@@ -489,20 +489,22 @@ impl<'a> Analyzer<'a> {
     fn env_reads(&self) -> Vec<EnvRead> {
         let mut out = Vec::new();
         // names this file sets itself (a test that sets a variable and reads it back reads
-        // nothing the repository must provide)
+        // nothing the repository must provide), and which reads are accessor reads that such a
+        // write cancels; one pass, the filter after it
         let mut written: Vec<&'a str> = Vec::new();
+        let mut accessor: Vec<bool> = Vec::new();
         for i in 0..self.t.len() {
-            if let Some(name) = self.env_write_at(i) {
+            if let Some(name) = self.env_setter_at(i) {
                 written.push(name);
             }
-        }
-        for i in 0..self.t.len() {
             if let Some((name, span, next)) = self.env_read_at(i) {
-                // `process.env.X = …`, `os.environ["X"] = …`, `delete process.env.X`,
-                // `del os.environ["X"]`: writes, not reads
-                let assigned = self.punct(next, b'=') && !self.punct(next + 1, b'=');
-                let deleted = i > 0 && matches!(self.ident(i - 1), Some("delete" | "del"));
-                if assigned || deleted || written.contains(&name) {
+                // `process.env.X = …`, `os.environ["X"] = …`: a write; `delete process.env.X`,
+                // `del os.environ["X"]`: neither
+                if self.punct(next, b'=') && !self.punct(next + 1, b'=') {
+                    written.push(name);
+                    continue;
+                }
+                if i > 0 && matches!(self.ident(i - 1), Some("delete" | "del")) {
                     continue;
                 }
                 out.push(EnvRead {
@@ -511,6 +513,7 @@ impl<'a> Analyzer<'a> {
                     span,
                     has_default: self.has_default_after(next),
                 });
+                accessor.push(true);
                 // `const { A, B: b } = process.env`
                 if self.lang == Lang::Js
                     && i >= 2
@@ -518,6 +521,7 @@ impl<'a> Analyzer<'a> {
                     && self.punct(i - 2, b'}')
                 {
                     out.pop();
+                    accessor.pop();
                 }
             }
             if self.lang == Lang::Js
@@ -549,21 +553,26 @@ impl<'a> Analyzer<'a> {
                                 span: self.t[j].span,
                                 has_default,
                             });
+                            accessor.push(false);
                         }
                         _ => {}
                     }
                 }
             }
         }
+        if !written.is_empty() {
+            let mut keep = accessor.into_iter();
+            out.retain(|r| {
+                let is_accessor = keep.next().unwrap_or(false);
+                !(is_accessor && written.contains(&&*r.name))
+            });
+        }
         out
     }
 
-    /// A name the code sets at token `i`: `process.env.X = …`, `os.environ["X"] = …`,
-    /// `os.environ.setdefault("X", …)`, `monkeypatch.setenv("X", …)`, `vi.stubEnv("X", …)`.
-    fn env_write_at(&self, i: usize) -> Option<&'a str> {
-        if let Some((name, _, next)) = self.env_read_at(i) {
-            return (self.punct(next, b'=') && !self.punct(next + 1, b'=')).then_some(name);
-        }
+    /// A name a setter call sets at token `i`: `os.environ.setdefault("X", …)`,
+    /// `monkeypatch.setenv("X", …)`, `vi.stubEnv("X", …)`, `os.putenv("X", …)`.
+    fn env_setter_at(&self, i: usize) -> Option<&'a str> {
         let id = self.ident(i)?;
         let setter = matches!(id, "setenv" | "setdefault" | "stubEnv" | "putenv")
             && i > 0
