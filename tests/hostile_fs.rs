@@ -31,32 +31,17 @@ fn keylint(dir: &Path, args: &[&str]) -> Run {
 
 /// [`keylint`] behind a `wrapper` command (e.g. `setpriv` to drop root).
 fn keylint_as(dir: &Path, args: &[&str], wrapper: &[&str]) -> Run {
-    let capture = tempfile::tempdir().expect("tmp");
-    let (o, e) = (capture.path().join("out"), capture.path().join("err"));
     let mut cmd = Command::new("sh");
     // `exec "$@"`: the limit applies to keylint itself
     cmd.args(["-c", "ulimit -v 4194304 && exec \"$@\"", "sh"]);
     cmd.args(wrapper)
         .arg(env!("CARGO_BIN_EXE_keylint"))
         .args(args)
-        .current_dir(dir)
-        .stdout(std::fs::File::create(&o).expect("out"))
-        .stderr(std::fs::File::create(&e).expect("err"));
-    let mut child = cmd.spawn().expect("run keylint");
-    let t = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            break s;
-        }
-        if t.elapsed() > DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("keylint {args:?} did not finish within {DEADLINE:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let stdout = String::from_utf8_lossy(&std::fs::read(&o).expect("read")).into_owned();
-    let stderr = String::from_utf8_lossy(&std::fs::read(&e).expect("read")).into_owned();
+        .current_dir(dir);
+    let output = common::output_within(&mut cmd, DEADLINE);
+    let status = output.status;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     Run {
         code: status.code().unwrap_or(-1),
         out: stdout.clone() + &stderr,

@@ -11,8 +11,8 @@ mod common;
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use keylint::catalog::{CatalogFile, synth_key};
 
@@ -77,27 +77,11 @@ fn keylint(dir: &Path, args: &[&str], envs: &[(&str, &Path)]) -> (i32, Vec<u8>) 
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_keylint"));
     cmd.args(args)
         .current_dir(dir)
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env_remove("GITHUB_STEP_SUMMARY");
     for (k, v) in envs {
         cmd.env(k, v);
     }
-    let child = cmd.spawn().expect("spawn keylint");
-    let pid = child.id();
-    let started = Instant::now();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    let out = match rx.recv_timeout(Duration::from_secs(120)) {
-        Ok(out) => out.expect("keylint output"),
-        Err(_) => {
-            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
-            panic!("keylint {args:?} did not finish in {:?}", started.elapsed());
-        }
-    };
+    let out = common::output_within(&mut cmd, Duration::from_secs(120));
     let mut text = out.stdout;
     text.extend_from_slice(&out.stderr);
     (out.status.code().unwrap_or(-1), text)

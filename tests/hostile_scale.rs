@@ -6,51 +6,27 @@
 //! Sizes are chosen for debug builds: each run takes a few seconds here, where the quadratic
 //! steps took minutes at the same sizes.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 const DEADLINE: Duration = Duration::from_secs(60);
 
 /// Runs `keylint lint DIR --format json` in a child process, killed at the deadline; returns
 /// the number of findings per rule.
 fn lint(dir: &Path) -> BTreeMap<String, usize> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_keylint"))
-        .args(["lint", ".", "--format", "json", "--fail-on", "never"])
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run keylint");
-    // drain stdout on a thread so a large report cannot block the child on a full pipe
-    let mut stdout = child.stdout.take().expect("stdout");
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        stdout.read_to_end(&mut out).map(|_| out)
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if start.elapsed() > DEADLINE {
-            child.kill().ok();
-            child.wait().ok();
-            panic!(
-                "keylint did not finish within {DEADLINE:?} on {}",
-                dir.display()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let out = reader.join().expect("reader").expect("read stdout");
-    let mut err = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        e.read_to_string(&mut err).ok();
-    }
+    let output = common::output_within(
+        Command::new(env!("CARGO_BIN_EXE_keylint"))
+            .args(["lint", ".", "--format", "json", "--fail-on", "never"])
+            .current_dir(dir),
+        DEADLINE,
+    );
+    let (status, out) = (output.status, output.stdout);
+    let err = String::from_utf8_lossy(&output.stderr);
     assert!(status.success(), "keylint failed: {status}\n{err}");
     let report: serde_json::Value = serde_json::from_slice(&out).expect("JSON report");
     let mut by_rule = BTreeMap::new();

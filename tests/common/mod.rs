@@ -145,3 +145,37 @@ pub fn cases() -> Vec<(String, String, PathBuf)> {
     out.sort();
     out
 }
+
+/// Runs `cmd` to the end with a deadline: output goes to temporary files (no pipe can fill
+/// and block the child), and a child still running at the deadline is killed and the test
+/// fails, so a hang fails one test instead of blocking the suite.
+pub fn output_within(
+    cmd: &mut std::process::Command,
+    deadline: std::time::Duration,
+) -> std::process::Output {
+    let capture = tempfile::tempdir().expect("tmp");
+    let (o, e) = (capture.path().join("out"), capture.path().join("err"));
+    let mut child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::fs::File::create(&o).expect("out"))
+        .stderr(std::fs::File::create(&e).expect("err"))
+        .spawn()
+        .expect("spawn");
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if started.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} did not finish within {deadline:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    std::process::Output {
+        status,
+        stdout: std::fs::read(&o).expect("read stdout"),
+        stderr: std::fs::read(&e).expect("read stderr"),
+    }
+}
