@@ -122,4 +122,11 @@ pub struct LintArgs {
     /// Show the safe fixes as a diff without writing anything
     #[arg(long)]
     pub diff: bool,
+
+    /// Lint the commit being prepared: tracked files as staged in git's index (working-tree
+    /// changes not yet added are ignored), and report only findings that the staged changes
+    /// (or the files given) touch: their location, a related location, or a file deleted
+    /// beside it. For pre-commit hooks
+    #[arg(long, conflicts_with_all = ["fix", "diff", "write_baseline"])]
+    pub staged: bool,
 }

@@ -61,6 +61,13 @@ pub enum Fatal {
         help("write the report to a file that is not scanned")
     )]
     OutputIsInput(String),
+
+    #[error("--staged: {path}: {message}")]
+    #[diagnostic(
+        code(keylint::git),
+        help("--staged lints the commit being prepared: run it inside a git working tree")
+    )]
+    Git { path: String, message: String },
 }
 
 impl Fatal {

@@ -20,8 +20,13 @@ pub struct IndexedFile {
     pub kind: FileKind,
     pub facts: FileFacts,
     pub info: Vec<AssignInfo>,
-    /// Not excluded by any `.gitignore`: it is (or will be) committed.
+    /// Committed: tracked in git's index, or, outside a repository or when untracked, not
+    /// excluded by any `.gitignore` (it will be). Under `--staged`, tracked only.
     pub committed: bool,
+    /// How git sees the file ([`crate::git`]).
+    pub tracking: crate::git::Tracking,
+    /// A `.gitignore` lists it (for a tracked file git ignores that: it is committed anyway).
+    pub gitignored: bool,
     /// Where it was read from (for `--fix` and re-reading released text); `None` for
     /// in-memory files.
     pub disk: Option<std::sync::Arc<Disk>>,
@@ -42,6 +47,17 @@ pub enum Disk {
 }
 
 impl IndexedFile {
+    /// " (tracked although .gitignore lists it)" for a file `.gitignore` lists that git tracks
+    /// anyway (committed before the pattern, or force-added), else "": checks add it to what
+    /// they say about a committed file.
+    pub fn committed_note(&self) -> &'static str {
+        if self.tracking == crate::git::Tracking::Tracked && self.gitignored {
+            " (tracked although .gitignore lists it)"
+        } else {
+            ""
+        }
+    }
+
     /// The file's path on disk, if it was read from one.
     pub fn disk_path(&self) -> Option<std::path::PathBuf> {
         match self.disk.as_deref()? {
@@ -291,6 +307,8 @@ pub fn index_file(
         facts,
         info,
         committed,
+        tracking: crate::git::Tracking::NoRepo,
+        gitignored: !committed,
         disk: None,
     }
 }

@@ -29,6 +29,7 @@ pub mod facts;
 pub mod finding;
 pub mod fix;
 pub mod fsread;
+pub mod git;
 pub mod harness;
 pub mod index;
 pub mod parse;
@@ -71,6 +72,11 @@ pub struct Report {
     pub hidden: Hidden,
     /// wall time of the run, when the binary measured it
     pub elapsed: Option<std::time::Duration>,
+    /// how the run was set up (where "committed" came from), shown with `--verbose`
+    pub notes: Vec<String>,
+    /// under `--staged`: the paths (as reported) the commit being prepared adds, changes or
+    /// deletes
+    pub staged: Option<std::collections::BTreeSet<String>>,
 }
 
 /// Counts of findings left out of the report by `--min-severity` and `--min-confidence`.
@@ -86,6 +92,8 @@ pub struct LintOptions {
     pub threads: usize,
     /// honour `keylint: ignore[...]` comments (and audit them)
     pub ignore_comments: bool,
+    /// `--staged`: tracked files as the index holds them, only tracked files committed
+    pub staged: bool,
 }
 
 /// Builds the catalog for a config: the built-in providers plus the user's.
@@ -123,6 +131,7 @@ pub fn lint(paths: &[PathBuf], config: &Config, threads: usize) -> Result<Report
         &LintOptions {
             threads,
             ignore_comments: true,
+            staged: false,
         },
     )
 }
@@ -131,19 +140,35 @@ pub fn lint(paths: &[PathBuf], config: &Config, threads: usize) -> Result<Report
 pub fn lint_with(paths: &[PathBuf], config: &Config, o: &LintOptions) -> Result<Report, Fatal> {
     let threads = o.threads;
     let catalog = catalog_for(config)?;
-    let opts = walk::WalkOptions {
-        max_file_size: config.max_file_size(),
-        exclude: &config.scan.exclude,
-        threads,
-    };
     let mut files = Vec::new();
     let mut skipped = Vec::new();
+    let mut notes = Vec::new();
+    let mut staged = Vec::new();
     for path in paths {
         check_root(path)?;
         let prefix = if paths.len() > 1 {
             display_prefix(path)
         } else {
             String::new()
+        };
+        let git = git_root(path, o.staged, &mut notes)?;
+        if let Some(g) = git.as_deref().filter(|g| g.staged) {
+            let changed = g.view.staged_paths().map_err(|e| Fatal::Git {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            staged.extend(
+                changed
+                    .iter()
+                    .filter_map(|p| p.strip_prefix(g.prefix.as_str()))
+                    .map(|p| format!("{prefix}{p}")),
+            );
+        }
+        let opts = walk::WalkOptions {
+            max_file_size: config.max_file_size(),
+            exclude: &config.scan.exclude,
+            threads,
+            git,
         };
         let r = walk::walk(path, &prefix, &catalog, &opts).map_err(|e| Fatal::Walk {
             path: path.display().to_string(),
@@ -157,7 +182,65 @@ pub fn lint_with(paths: &[PathBuf], config: &Config, o: &LintOptions) -> Result<
         }
         skipped.extend(r.skipped);
     }
-    Ok(analyze(files, skipped, config, o, &catalog))
+    let mut report = analyze(files, skipped, config, o, &catalog);
+    report.notes = notes;
+    if o.staged {
+        report.staged = Some(staged.into_iter().collect());
+    }
+    Ok(report)
+}
+
+/// The repository a walked folder is in, whose index decides what is committed. Outside one,
+/// `.gitignore` decides (a note says so); `--staged` then cannot run.
+fn git_root(
+    path: &Path,
+    staged: bool,
+    notes: &mut Vec<String>,
+) -> Result<Option<std::sync::Arc<walk::GitRoot>>, Fatal> {
+    let shown = path.display().to_string();
+    // a single file given as a root is judged by `.gitignore` (files mode walks its folder)
+    let dir = match std::fs::canonicalize(path) {
+        Ok(d) if d.is_dir() => d,
+        _ if staged => {
+            return Err(Fatal::Git {
+                path: shown,
+                message: "give the repository's folder, not a file".into(),
+            });
+        }
+        _ => return Ok(None),
+    };
+    match git::GitView::discover(&dir) {
+        Ok(view) => {
+            let Some(prefix) = view.prefix_of(&dir) else {
+                return Ok(None);
+            };
+            notes.push(format!(
+                "git: the index of {} ({} entries) says what is committed{}",
+                view.workdir().display(),
+                view.entries(),
+                if staged {
+                    "; tracked files are read as staged"
+                } else {
+                    ""
+                }
+            ));
+            Ok(Some(std::sync::Arc::new(walk::GitRoot {
+                view,
+                prefix,
+                staged,
+            })))
+        }
+        Err(e) if staged => Err(Fatal::Git {
+            path: shown,
+            message: e.to_string(),
+        }),
+        Err(e) => {
+            notes.push(format!(
+                "git: {shown}: {e}; files that no .gitignore lists count as committed"
+            ));
+            Ok(None)
+        }
+    }
 }
 
 /// Fails when a path given to lint is missing, unreadable, or neither a folder nor a regular
@@ -205,6 +288,7 @@ pub fn lint_virtual(files: &[(String, String)], config: &Config) -> Result<Repor
     let o = LintOptions {
         threads: 1,
         ignore_comments: true,
+        staged: false,
     };
     Ok(analyze(indexed, Vec::new(), config, &o, &catalog))
 }
@@ -306,6 +390,8 @@ fn analyze(
         baseline: None,
         hidden: Hidden::default(),
         elapsed: None,
+        notes: Vec::new(),
+        staged: None,
     }
 }
 
@@ -456,11 +542,14 @@ fn lint_command(
     let o = LintOptions {
         threads,
         ignore_comments: !args.no_ignore_comments,
+        staged: args.staged,
     };
     // Given files (pre-commit passes the staged ones), read the whole repository for context
     // but report only what is located in those files.
     let only_files = !args.paths.is_empty() && args.paths.iter().all(|p| p.is_file());
-    let mut report = if only_files {
+    let mut report = if args.staged {
+        staged_lint(args, &config, &o)?
+    } else if only_files {
         // a given file that cannot be read is an error, not a skip note
         for p in &args.paths {
             check_root(p)?;
@@ -567,6 +656,69 @@ fn lint_command(
         None => render::render(&report, args.format, &opts, out, err)?,
     }
     Ok((exit_code(&report.findings, args.fail_on), Some(report)))
+}
+
+/// `--staged`: lints the repository as the commit being prepared has it and keeps the findings
+/// that the commit touches (see [`touched_by`]). Files given (pre-commit passes the staged ones,
+/// or every file under `--all-files`) count as touched; folders given are the roots.
+fn staged_lint(args: &LintArgs, config: &Config, o: &LintOptions) -> Result<Report, Fatal> {
+    let (files, dirs): (Vec<&PathBuf>, Vec<&PathBuf>) =
+        args.paths.iter().partition(|p| p.is_file());
+    for p in &files {
+        check_root(p)?;
+    }
+    let roots: Vec<PathBuf> = if dirs.is_empty() {
+        let files: Vec<PathBuf> = files.iter().map(|p| p.to_path_buf()).collect();
+        vec![files_root(&files)]
+    } else {
+        dirs.into_iter().cloned().collect()
+    };
+    let mut r = lint_with(&roots, config, o)?;
+    let mut touched = r.staged.clone().unwrap_or_default();
+    if roots.len() == 1 {
+        touched.extend(files.iter().filter_map(|p| rel_to(&roots[0], p)));
+    }
+    let findings = std::mem::take(&mut r.findings);
+    let sup = std::mem::take(&mut r.suppressed);
+    {
+        let keep = touched_by(&r.index, &touched);
+        r.findings = findings.into_iter().filter(|f| keep(f)).collect();
+        r.suppressed = sup.into_iter().filter(|f| keep(f)).collect();
+    }
+    r.staged = Some(touched);
+    Ok(r)
+}
+
+/// Does a change to `touched` paths (as reported) touch a finding? When the finding's location
+/// or one of its related locations is in a touched file, or a touched file of a kind keylint
+/// reads was deleted in the finding's folder or above it (a deleted `.dockerignore` lets the
+/// Dockerfile beside it copy `.env`).
+fn touched_by<'a>(
+    index: &'a ProjectIndex,
+    touched: &'a std::collections::BTreeSet<String>,
+) -> impl Fn(&Finding) -> bool + 'a {
+    let present: HashSet<&str> = index
+        .files
+        .iter()
+        .map(|f| f.source.rel_path.as_str())
+        .collect();
+    let deleted_dirs: Vec<String> = touched
+        .iter()
+        .filter(|p| !present.contains(p.as_str()) && classify::classify(p).is_some())
+        .map(|p| {
+            p.rsplit_once('/')
+                .map_or(String::new(), |(d, _)| format!("{d}/"))
+        })
+        .collect();
+    move |f: &Finding| {
+        let path = |i: usize| index.files[i].source.rel_path.as_str();
+        std::iter::once(f.primary.file)
+            .chain(f.related.iter().map(|l| l.file))
+            .any(|i| touched.contains(path(i)))
+            || deleted_dirs
+                .iter()
+                .any(|d| path(f.primary.file).starts_with(d.as_str()))
+    }
 }
 
 /// The folder read for context when only files are given (pre-commit passes the staged ones):

@@ -27,6 +27,7 @@ use ignore::{WalkBuilder, WalkState};
 
 use crate::catalog::Catalog;
 use crate::classify::{self, FileKind};
+use crate::git::Tracking;
 use crate::index::{self, IndexedFile};
 use crate::source::SourceFile;
 
@@ -106,6 +107,29 @@ pub struct WalkOptions<'a> {
     pub max_file_size: u64,
     pub exclude: &'a [String],
     pub threads: usize,
+    /// the repository the root is in: its index decides what is committed
+    pub git: Option<Arc<GitRoot>>,
+}
+
+/// The git side of one walk ([`crate::git`]).
+#[derive(Debug)]
+pub struct GitRoot {
+    pub view: crate::git::GitView,
+    /// the walked folder relative to the repository's top level ("" or `a/b/`)
+    pub prefix: String,
+    /// `--staged`: tracked files are read from the index (the commit being prepared), not
+    /// from the working tree, and only tracked files count as committed
+    pub staged: bool,
+}
+
+impl GitRoot {
+    /// `rel` (relative to the walked folder) relative to the top level.
+    fn repo_rel(&self, rel: &str) -> String {
+        let mut s = String::with_capacity(self.prefix.len() + rel.len());
+        s.push_str(&self.prefix);
+        s.push_str(rel);
+        s
+    }
 }
 
 #[derive(Default)]
@@ -161,10 +185,12 @@ pub fn walk(
         .ignore(false)
         .parents(false)
         .follow_links(false)
-        .overrides(overrides)
+        .overrides(overrides.clone())
         .threads(cap_threads(opts.threads));
     let chain_ref = Arc::clone(&chain);
     let ignore_ref = Arc::clone(&ignore_chain);
+    let git_ref = opts.git.clone();
+    let filter_root = root.to_path_buf();
     builder.filter_entry(move |e| {
         let is_dir = e.file_type().is_some_and(|t| t.is_dir());
         if !is_dir {
@@ -180,9 +206,14 @@ pub fn walk(
         }
         // prune ignored folders: nothing under them is read, except the settings folders of
         // editors and agents (`.vscode/`, `.claude/`): like `.env`, local copies cause 401s
+        // nor folders git tracks files in (a force-added file is committed)
         e.depth() == 0
             || crate::tools::TOOLS.is_settings_dir(&name)
             || !chain_ref.is_ignored(e.path(), true)
+            || git_ref.as_ref().is_some_and(|g| {
+                g.view
+                    .has_tracked_under(&g.repo_rel(&rel_path(&filter_root, e.path(), "")))
+            })
     });
     builder.build_parallel().run(|| {
         let result = &result;
@@ -190,6 +221,9 @@ pub fn walk(
         let ignore_chain = &*ignore_chain;
         let canon_root = &canon_root;
         let under_root = &under_root;
+        let git = opts.git.as_deref();
+        // one repository handle per worker, for staged blobs
+        let repo = git.filter(|g| g.staged).map(|g| g.view.repo());
         let mut local = Collector {
             result,
             local: WalkResult::default(),
@@ -244,16 +278,51 @@ pub fn walk(
                     }
                 }
             }
-            let committed = !chain.is_ignored_cached(entry.path(), false, &mut folder);
+            let gitignored = chain.is_ignored_cached(entry.path(), false, &mut folder);
+            let (tracking, committed, repo_rel) = match git {
+                None => (Tracking::NoRepo, !gitignored, None),
+                Some(g) => {
+                    let r = g.repo_rel(&rel[prefix.len()..]);
+                    let (t, c) = if g.view.is_tracked(&r) {
+                        (Tracking::Tracked, true)
+                    } else if gitignored {
+                        (Tracking::UntrackedIgnored, false)
+                    } else {
+                        // `git add .` commits it; the commit being prepared does not
+                        (Tracking::Untracked, !g.staged)
+                    };
+                    (t, c, Some(r))
+                }
+            };
             if buf.capacity() > (8 << 20) {
                 buf = Vec::new();
             }
-            match read(&path, &kind, opts.max_file_size, &mut buf) {
+            // under --staged a tracked file is read as staged: its blob in the index
+            let staged = match (git, &repo, &repo_rel) {
+                (Some(g), Some(repo), Some(r)) if tracking == Tracking::Tracked => {
+                    g.view.staged_blob(repo, r, opts.max_file_size)
+                }
+                _ => None,
+            };
+            let from_index = staged.is_some();
+            let blob: Vec<u8>;
+            let read = match staged {
+                Some(Ok(bytes)) => {
+                    blob = bytes;
+                    crate::fsread::decode(&blob, &kind)
+                }
+                Some(Err(size)) => {
+                    Err((SkipReason::TooLarge, Some(format!("{size} bytes staged"))))
+                }
+                None => read(&path, &kind, opts.max_file_size, &mut buf),
+            };
+            match read {
                 Ok(decoded) => {
                     let text = &*decoded.text;
                     let facts = parse_guarded(&kind, &rel, text, catalog);
-                    // a file with nothing to quote keeps no text (re-read if a finding needs it)
-                    let mut source = if index::releasable(&kind, &facts, text) {
+                    // a file with nothing to quote keeps no text (re-read if a finding needs
+                    // it); a staged file always keeps it (the disk holds other text)
+                    let mut source = if !from_index && index::releasable(&kind, &facts, text) {
                         SourceFile::released(rel, text)
                     } else {
                         SourceFile::new(rel, decoded.text.into_owned())
@@ -261,13 +330,17 @@ pub fn walk(
                     source.transcoded = decoded.transcoded;
                     local.files.push({
                         let mut f = index::index_file(catalog, source, kind, facts, committed);
+                        f.tracking = tracking;
+                        f.gitignored = gitignored;
                         // a symlink's target, or a name the relative path shows lossily,
                         // is kept as it is
-                        f.disk = Some(if ft.is_symlink() || path.to_str().is_none() {
-                            Arc::new(index::Disk::At(path.to_path_buf()))
+                        f.disk = if from_index {
+                            None
+                        } else if ft.is_symlink() || path.to_str().is_none() {
+                            Some(Arc::new(index::Disk::At(path.to_path_buf())))
                         } else {
-                            Arc::clone(under_root)
-                        });
+                            Some(Arc::clone(under_root))
+                        };
                         f
                     });
                 }
@@ -282,6 +355,19 @@ pub fn walk(
     });
     // every worker's Collector has been dropped (and flushed) when `run` returns
     let mut r = result.into_inner().unwrap_or_else(|p| p.into_inner());
+    if let Some(g) = opts.git.as_deref().filter(|g| g.staged) {
+        staged_missing(
+            g,
+            root,
+            prefix,
+            catalog,
+            opts,
+            &chain,
+            &ignore_chain,
+            &overrides,
+            &mut r,
+        );
+    }
     r.skipped.extend(chain.take_notes());
     r.skipped.extend(ignore_chain.take_notes());
     r.skipped.sort_by(|a, b| a.path.cmp(&b.path));
@@ -289,6 +375,88 @@ pub fn walk(
     r.skipped
         .dedup_by(|a, b| a.path == b.path && a.reason == b.reason);
     Ok(r)
+}
+
+/// Under `--staged`, tracked files the walk did not see (deleted from the working tree but not
+/// from the index) are still in the commit: read them from the index.
+#[allow(clippy::too_many_arguments)]
+fn staged_missing(
+    g: &GitRoot,
+    root: &Path,
+    prefix: &str,
+    catalog: &Catalog,
+    opts: &WalkOptions,
+    chain: &GitignoreChain,
+    ignore_chain: &GitignoreChain,
+    overrides: &ignore::overrides::Override,
+    r: &mut WalkResult,
+) {
+    let seen: std::collections::HashSet<&str> = r
+        .files
+        .iter()
+        .map(|f| &f.source.rel_path[prefix.len()..])
+        .chain(
+            r.skipped
+                .iter()
+                .map(|s| s.path.get(prefix.len()..).unwrap_or("")),
+        )
+        .collect();
+    let repo = g.view.repo();
+    let mut found = Vec::new();
+    for (repo_rel, id) in g.view.tracked_under(&g.prefix) {
+        let Some(inner) = repo_rel.get(g.prefix.len()..) else {
+            continue;
+        };
+        if seen.contains(inner) {
+            continue;
+        }
+        let (dirs, _) = inner.rsplit_once('/').unwrap_or(("", inner));
+        if dirs.split('/').any(|d| SKIP_DIRS.contains(&d)) {
+            continue;
+        }
+        let rel = format!("{prefix}{inner}");
+        let Some(kind) = classify::classify(&rel) else {
+            continue;
+        };
+        let disk = root.join(inner);
+        if ignore_chain.is_ignored(&disk, false) || overrides.matched(inner, false).is_ignore() {
+            continue;
+        }
+        let text = match crate::git::read_blob(&repo, id, opts.max_file_size) {
+            Some(Ok(bytes)) => bytes,
+            Some(Err(size)) => {
+                found.push(Err(Skipped {
+                    path: rel,
+                    reason: SkipReason::TooLarge,
+                    detail: Some(format!("{size} bytes staged")),
+                }));
+                continue;
+            }
+            None => continue,
+        };
+        match crate::fsread::decode(&text, &kind) {
+            Ok(decoded) => {
+                let facts = parse_guarded(&kind, &rel, &decoded.text, catalog);
+                let mut source = SourceFile::new(rel, decoded.text.into_owned());
+                source.transcoded = decoded.transcoded;
+                let mut f = index::index_file(catalog, source, kind, facts, true);
+                f.tracking = Tracking::Tracked;
+                f.gitignored = chain.is_ignored(&disk, false);
+                found.push(Ok(f));
+            }
+            Err((reason, detail)) => found.push(Err(Skipped {
+                path: rel,
+                reason,
+                detail,
+            })),
+        }
+    }
+    for x in found {
+        match x {
+            Ok(f) => r.files.push(f),
+            Err(s) => r.skipped.push(s),
+        }
+    }
 }
 
 /// `--threads` as the walker gets it: at most four per core and 64 in all (the crate starts

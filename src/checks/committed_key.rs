@@ -1,4 +1,5 @@
 use crate::catalog::Confidence;
+use crate::git::Tracking;
 use crate::checks::util::provider_names;
 use crate::checks::{Check, Cx, Meta};
 use crate::finding::{Finding, Label};
@@ -6,10 +7,13 @@ use crate::values::looks_live;
 
 declare_check! {
     /// ## What it does
-    /// Finds a live-looking key (a catalog key format, not a placeholder) in a dotenv or compose
-    /// file that no `.gitignore` excludes. Outside a git repository a file counts as committed unless a
-    /// `.gitignore` in the tree excludes it. Example files are checked too: a real key in
-    /// `.env.example` is published with the repository.
+    /// Finds a live-looking key (a catalog key format, not a placeholder) in a committed dotenv or
+    /// compose file. Inside a git repository git's index decides: a tracked file is committed
+    /// even when `.gitignore` lists it (it was committed before the pattern, or force-added with
+    /// `git add -f`; git applies `.gitignore` to untracked files only), and an untracked file is
+    /// committed by the next `git add .` unless `.gitignore` lists it. Outside a git repository a
+    /// file counts as committed unless a `.gitignore` in the tree excludes it. Example files are
+    /// checked too: a real key in `.env.example` is published with the repository.
     ///
     /// ## Why it breaks
     /// Committed keys are found by scrapers within minutes of a push; providers revoke them
@@ -22,13 +26,14 @@ declare_check! {
     /// ```
     ///
     /// ## Fix
-    /// Revoke and rotate the key, remove it from git history, and add the file to `.gitignore`.
+    /// Revoke and rotate the key, remove it from git history, and add the file to `.gitignore`;
+    /// a tracked file also needs `git rm --cached FILE`.
     CommittedKey {
         id: "committed-key",
         category: Exposure,
         severity: Error,
         confidence: High,
-        summary: "a live-looking key in a dotenv file that is not gitignored",
+        summary: "a live-looking key in a committed dotenv or compose file (tracked, or not gitignored)",
     }
 }
 
@@ -56,7 +61,16 @@ impl Check for CommittedKey {
             }
             let ps: Vec<usize> = m.candidates.iter().filter_map(|c| cx.catalog.index_of(c)).collect();
             let whose = provider_names(cx.catalog, &ps);
-            let place = if f.is_example() { "an example file that is published with the repository" } else { "a file no .gitignore excludes" };
+            let place = if f.is_example() {
+                "an example file that is published with the repository"
+            } else if f.tracking == Tracking::Tracked && f.gitignored {
+                "a file git tracks (tracked although .gitignore lists it: the pattern only keeps untracked files out)"
+            } else if f.tracking == Tracking::Tracked {
+                "a file git tracks"
+            } else {
+                "a file no .gitignore excludes"
+            };
+            let name = f.source.rel_path.rsplit('/').next().unwrap_or(&f.source.rel_path);
             out.push(
                 Finding::new(
                     &Self::META,
@@ -64,10 +78,11 @@ impl Check for CommittedKey {
                     format!("{whose} key `{}` is committed in {place}", a.value),
                 )
                 .confidence(m.confidence)
-                .help(format!(
-                    "revoke and rotate this key, remove it from git history, and add `{}` to .gitignore",
-                    f.source.rel_path.rsplit('/').next().unwrap_or(&f.source.rel_path)
-                ))
+                .help(if f.tracking == Tracking::Tracked && f.gitignored {
+                    format!("revoke and rotate this key, untrack the file with `git rm --cached {}`, and remove it from git history", f.source.rel_path)
+                } else {
+                    format!("revoke and rotate this key, remove it from git history, and add `{name}` to .gitignore")
+                })
                 .evidence(format!("{}|{}", a.name, cx.catalog.provider(m.format.provider).id)),
             );
         }

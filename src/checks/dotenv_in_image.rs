@@ -88,9 +88,15 @@ impl Check for DotenvInImage {
                 });
                 if let Some((ei, e)) = leaked {
                     let why = if ignore.is_some() { "the .dockerignore does not exclude it" } else { "there is no .dockerignore" };
+                    let mut finding = Finding::new(&Self::META, Label::new(file, src.span, "copies the whole build context"), format!("`COPY {}` puts `{}` (which holds a key) into the image: {why}", src.path, e.source.rel_path))
+                        .related(Label::new(ei, e.facts.assignments.first().map_or(crate::source::Span::default(), |a| a.name_span), "copied into the image"));
+                    // the .dockerignore that lets it through is part of the cause (a commit that
+                    // edits it touches this finding)
+                    if let Some(di) = cx.index.find(&join_path(&ctx, ".dockerignore")) {
+                        finding = finding.related(Label::new(di, crate::source::Span::new(0, 0), "no pattern in this .dockerignore excludes it"));
+                    }
                     out.push(
-                        Finding::new(&Self::META, Label::new(file, src.span, "copies the whole build context"), format!("`COPY {}` puts `{}` (which holds a key) into the image: {why}", src.path, e.source.rel_path))
-                            .related(Label::new(ei, e.facts.assignments.first().map_or(crate::source::Span::default(), |a| a.name_span), "copied into the image"))
+                        finding
                             .help("add `.env*` and `!.env.example` to the .dockerignore next to the build context")
                             .evidence(format!("context|{}", e.source.rel_path)),
                     );

@@ -60,7 +60,7 @@ impl Check for EditorPlaintextKey {
                 None => ("a secret".to_string(), Confidence::Medium),
             };
             out.push(
-                Finding::new(&Self::META, Label::new(file, lit.span, what.clone()), format!("{what} `{}` is written in clear in `{}` of a committed {}", lit.value, lit.field, s.tool_name))
+                Finding::new(&Self::META, Label::new(file, lit.span, what.clone()), format!("{what} `{}` is written in clear in `{}` of a committed {}{}", lit.value, lit.field, s.tool_name, f.committed_note()))
                     .confidence(confidence)
                     .help(match &s.suggested {
                         Some(syntax) => format!("rotate the key and write a reference instead: {syntax}"),

@@ -62,7 +62,7 @@ impl Check for HardcodedKey {
             let ps: Vec<usize> = m.candidates.iter().filter_map(|c| cx.catalog.index_of(c)).collect();
             let env = cx.catalog.provider(m.format.provider).key_env.first().cloned().unwrap_or_else(|| "an environment variable".into());
             out.push(
-                Finding::new(&Self::META, Label::new(file, lit.span, format!("{} key", provider_names(cx.catalog, &ps))), format!("{} key `{}` is committed in source code", provider_names(cx.catalog, &ps), lit.value))
+                Finding::new(&Self::META, Label::new(file, lit.span, format!("{} key", provider_names(cx.catalog, &ps))), format!("{} key `{}` is committed in source code{}", provider_names(cx.catalog, &ps), lit.value, f.committed_note()))
                     .confidence(m.confidence)
                     .help(format!("rotate the key and read it from {env}"))
                     .evidence(format!("{}|{}", cx.catalog.provider(m.format.provider).id, lit.value.expose().len())),

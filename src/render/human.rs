@@ -315,6 +315,17 @@ pub fn render(
         if let Some(p) = &report.config_path {
             writeln!(err, "note: config {}", display(&p.display().to_string()))?;
         }
+        for n in &report.notes {
+            writeln!(err, "note: {}", display(n))?;
+        }
+        if let Some(staged) = &report.staged {
+            writeln!(
+                err,
+                "note: --staged: {} path{} changed by the commit being prepared",
+                staged.len(),
+                plural(staged.len())
+            )?;
+        }
     }
     Ok(())
 }
