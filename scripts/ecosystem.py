@@ -229,6 +229,8 @@ def main() -> int:
     ap.add_argument("--timeout", type=int, default=600, help="seconds per repository")
     ap.add_argument("--reuse", action="store_true",
                     help="score the reports already in OUT/_reports instead of running keylint")
+    ap.add_argument("--reports", type=Path,
+                    help="where the JSON reports go (default OUT/_reports): lets two builds share the trees")
     ap.add_argument("--skeleton", type=Path,
                     help="write TOML stubs for error/warning findings without a verdict here")
     ap.add_argument("--markdown", action="store_true", help="print the per-rule table as Markdown")
@@ -247,8 +249,8 @@ def main() -> int:
         repos = [r for r in repos if r["name"] in wanted]
         verdicts = [v for v in verdicts if v["repo"] in wanted]
     args.out.mkdir(parents=True, exist_ok=True)
-    reports = args.out / "_reports"
-    reports.mkdir(exist_ok=True)
+    reports = args.reports or args.out / "_reports"
+    reports.mkdir(parents=True, exist_ok=True)
 
     findings: list[dict] = []
     per_repo = []

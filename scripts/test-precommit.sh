@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of the pre-commit hook with the real pre-commit from PyPI: in a temporary git
 # repository, a staged .env with an OpenRouter key sent to api.openai.com must fail the commit,
-# a good change must pass. The hook is installed the way users get it: pre-commit clones this
+# a good change must pass, and a .env that .gitignore lists but `git add -f` staged must fail. The hook is installed the way users get it: pre-commit clones this
 # repository at HEAD and pip-installs it (maturin builds the binary into a wheel).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -53,4 +53,23 @@ esac
 case "$out" in
   *"${key:12}"*) echo "FAIL: hook output contains the key" >&2; exit 1 ;;
 esac
-echo "pre-commit: clean commit passed, bad .env refused (key-endpoint-mismatch), key not printed"
+
+# a .env that .gitignore lists, force-added: git tracks it, the hook must refuse it
+git reset -q
+printf '.env\n' > .gitignore
+git add .gitignore
+git commit -q -m "ignore .env"
+git add -f .env
+if out="$(git commit -m "force-add env" 2>&1)"; then
+  echo "FAIL: the force-added .env was committed" >&2
+  echo "$out" >&2
+  exit 1
+fi
+case "$out" in
+  *committed-key*) ;;
+  *) echo "FAIL: hook output lacks committed-key for the force-added .env:" >&2; echo "$out" >&2; exit 1 ;;
+esac
+case "$out" in
+  *"${key:12}"*) echo "FAIL: hook output contains the key" >&2; exit 1 ;;
+esac
+echo "pre-commit: clean commit passed, bad .env refused (key-endpoint-mismatch), force-added .env refused (committed-key), key not printed"
