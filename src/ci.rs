@@ -8,8 +8,8 @@ use regex::Regex;
 
 use crate::catalog::Catalog;
 use crate::facts::ValueSource;
+use crate::facts::workflow::{Scalar, Workflow};
 use crate::index::{IndexedFile, ProjectIndex};
-use crate::parse::workflow::{Scalar, Workflow};
 use crate::roles;
 use crate::source::Span;
 
@@ -169,7 +169,7 @@ pub fn key_refs_in(
     key_vars: &HashSet<String>,
 ) -> Vec<(String, usize, usize)> {
     let mut out = Vec::new();
-    for (ctx, name, s, e) in crate::parse::workflow::context_refs(line) {
+    for (ctx, name, s, e) in crate::facts::workflow::context_refs(line) {
         let keyish = match ctx {
             crate::facts::Context::Secrets | crate::facts::Context::Vars => {
                 is_key_name(catalog, &name) && name != "GITHUB_TOKEN"

@@ -169,6 +169,7 @@ pub fn lint_with(paths: &[PathBuf], config: &Config, o: &LintOptions) -> Result<
             exclude: &config.scan.exclude,
             threads,
             git,
+            parse: parse::parse,
         };
         let r = walk::walk(path, &prefix, &catalog, &opts).map_err(|e| Fatal::Walk {
             path: path.display().to_string(),

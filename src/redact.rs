@@ -411,6 +411,50 @@ impl Masker {
     }
 }
 
+/// Free text that may quote a file (a parser's message) with every long token and key-shaped
+/// run redacted.
+pub fn sanitize(text: &str) -> String {
+    let mut spans = long_tokens(text, Span::new(0, text.len()));
+    spans.extend(crate::redact::secret_like_spans(text));
+    Masker::new(text, spans).apply(text)
+}
+
+/// Tokens of 12+ characters inside `span` that are not SCREAMING_SNAKE names.
+pub fn long_tokens(text: &str, span: Span) -> Vec<Span> {
+    let mut out = Vec::new();
+    let Some(slice) = text.get(span.range()) else {
+        return out;
+    };
+    let mut start = None;
+    let is_sep = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '=' | '"' | '\'' | ':' | '#' | '`' | ';' | ',' | '(' | ')' | '[' | ']'
+            )
+    };
+    for (i, c) in slice
+        .char_indices()
+        .chain(std::iter::once((slice.len(), ' ')))
+    {
+        match (start, is_sep(c)) {
+            (None, false) => start = Some(i),
+            (Some(s), true) => {
+                let tok = &slice[s..i];
+                let name_like = tok
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+                if tok.len() >= 12 && !name_like {
+                    out.push(Span::new(span.start as usize + s, span.start as usize + i));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -109,7 +109,12 @@ pub struct WalkOptions<'a> {
     pub threads: usize,
     /// the repository the root is in: its index decides what is committed
     pub git: Option<Arc<GitRoot>>,
+    /// the front ends: one file's text → its facts (the walker reads; it does not parse)
+    pub parse: ParseFn,
 }
+
+/// A front end entry point: (kind, relative path, text, catalog) → facts.
+pub type ParseFn = fn(&FileKind, &str, &str, &Catalog) -> crate::facts::FileFacts;
 
 /// The git side of one walk ([`crate::git`]).
 #[derive(Debug)]
@@ -319,7 +324,7 @@ pub fn walk(
             match read {
                 Ok(decoded) => {
                     let text = &*decoded.text;
-                    let facts = parse_guarded(&kind, &rel, text, catalog);
+                    let facts = parse_guarded(opts.parse, &kind, &rel, text, catalog);
                     // a file with nothing to quote keeps no text (re-read if a finding needs
                     // it); a staged file always keeps it (the disk holds other text)
                     let mut source = if !from_index && index::releasable(&kind, &facts, text) {
@@ -436,7 +441,7 @@ fn staged_missing(
         };
         match crate::fsread::decode(&text, &kind) {
             Ok(decoded) => {
-                let facts = parse_guarded(&kind, &rel, &decoded.text, catalog);
+                let facts = parse_guarded(opts.parse, &kind, &rel, &decoded.text, catalog);
                 let mut source = SourceFile::new(rel, decoded.text.into_owned());
                 source.transcoded = decoded.transcoded;
                 let mut f = index::index_file(catalog, source, kind, facts, true);
@@ -469,6 +474,7 @@ pub fn cap_threads(requested: usize) -> usize {
 /// Parses one file; a bug that panics on some input becomes a parse issue for that file and
 /// the run goes on. The panic message is not shown: it could quote the file.
 fn parse_guarded(
+    parse: ParseFn,
     kind: &FileKind,
     rel: &str,
     text: &str,
@@ -480,7 +486,7 @@ fn parse_guarded(
         if std::env::var_os("KEYLINT_DEBUG_PANIC_ON").is_some_and(|p| p == rel) {
             panic!("parser panic requested by KEYLINT_DEBUG_PANIC_ON");
         }
-        crate::parse::parse(kind, rel, text, catalog)
+        parse(kind, rel, text, catalog)
     }))
     .unwrap_or_else(|_| {
         let mut facts = crate::facts::FileFacts::default();

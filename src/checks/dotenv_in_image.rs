@@ -2,7 +2,7 @@ use crate::checks::{Check, Cx, Meta};
 use crate::classify::{DotenvRole, FileKind, classify};
 use crate::finding::{Finding, Label};
 use crate::index::{IndexedFile, ProjectIndex, join_path};
-use crate::parse::dockerignore::DockerIgnore;
+use crate::facts::dockerignore::DockerIgnore;
 use crate::roles;
 
 declare_check! {

@@ -49,9 +49,9 @@ impl Check for ParseError {
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
         for issue in &cx.index.files[file].facts.parse_issues {
             out.push(
-                Finding::new(&Self::META, Label::new(file, issue.span, "cannot parse this"), crate::render::sanitize(&issue.message))
+                Finding::new(&Self::META, Label::new(file, issue.span, "cannot parse this"), crate::redact::sanitize(&issue.message))
                     .help(help(&cx.index.files[file].kind, &issue.message))
-                    .evidence(crate::render::sanitize(&issue.message)),
+                    .evidence(crate::redact::sanitize(&issue.message)),
             );
         }
     }

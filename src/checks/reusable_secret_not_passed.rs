@@ -4,7 +4,7 @@ use crate::checks::{Check, Cx, Meta};
 use crate::ci;
 use crate::facts::Context;
 use crate::finding::{Finding, Label};
-use crate::parse::workflow::PassedSecrets;
+use crate::facts::workflow::PassedSecrets;
 
 declare_check! {
     /// ## What it does

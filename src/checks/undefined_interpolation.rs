@@ -67,7 +67,7 @@ impl Check for UndefinedInterpolation {
         let defined: BTreeSet<&str> = env_files.iter().flat_map(|e| e.facts.assignments.iter().map(|a| a.name.as_str())).collect();
         let mut seen = BTreeSet::new();
         // plain undefined names: one finding per compose file, every site related
-        let mut plain: Vec<&crate::parse::compose::Interpolation> = Vec::new();
+        let mut plain: Vec<&crate::facts::compose::Interpolation> = Vec::new();
         for i in c.interpolations.iter().filter(|i| !i.has_default && !SHELL_PROVIDED.contains(&i.name.as_str())) {
             if defined.contains(i.name.as_str()) || !seen.insert((i.name.as_str(), i.span)) {
                 continue;

@@ -7,46 +7,7 @@ use crate::parse::yaml::{self, Node, Style};
 use crate::redact::SecretStr;
 use crate::source::Span;
 
-#[derive(Debug, Clone)]
-pub struct EnvFile {
-    pub path: String,
-    pub span: Span,
-    pub required: bool,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Build {
-    pub context: String,
-    pub dockerfile: Option<String>,
-    /// assignment indices
-    pub args: Vec<usize>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Service {
-    pub name: String,
-    pub name_span: Span,
-    /// assignment indices of `environment`
-    pub env: Vec<usize>,
-    /// of those, the list-form entries (`- KEY=value`), where quotes are kept literally
-    pub list_form: Vec<usize>,
-    pub env_files: Vec<EnvFile>,
-    pub build: Option<Build>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Interpolation {
-    pub name: String,
-    pub span: Span,
-    /// `${VAR:-x}`, `${VAR-x}`, `${VAR:+x}`: a missing value is fine
-    pub has_default: bool,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Compose {
-    pub services: Vec<Service>,
-    pub interpolations: Vec<Interpolation>,
-}
+use crate::facts::compose::{Build, Compose, EnvFile, Interpolation, Service};
 
 /// Names a commented-out environment entry documents (`# - OPENAI_API_KEY=…`,
 /// `#   OPENAI_BASE_URL: ${OPENAI_BASE_URL}`): the service can take them.
@@ -320,7 +281,7 @@ fn interpolations(text: &str, node: &Node, out: &mut Vec<Interpolation>) {
                     (&rest[..n_end], "", i + 1 + n_end)
                 };
                 if !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit()) {
-                    let sc = crate::parse::workflow::Scalar {
+                    let sc = crate::facts::workflow::Scalar {
                         value: value.clone(),
                         style: *style,
                         span: *span,

@@ -6,10 +6,6 @@
 //! and a [`Workflow`] outline (triggers, jobs, steps, `uses:`, `secrets:` passing, `if:`
 //! conditions, `run:` scripts, `workflow_call` secrets) for the CI checks.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use crate::facts::{
     Assignment, Context, ExprRef, FileFacts, FileScope, ParseIssue, Quote, ValueSource,
 };
@@ -17,126 +13,19 @@ use crate::parse::yaml::{self, Node, Style};
 use crate::redact::SecretStr;
 use crate::source::Span;
 
-#[derive(Debug, Clone)]
-pub struct Scalar {
-    pub value: String,
-    pub style: Style,
-    pub span: Span,
-}
+use crate::facts::workflow::{
+    CallSecret, Job, PassedSecrets, Scalar, Step, Workflow, context_refs,
+};
 
-impl Scalar {
-    fn of(node: &Node) -> Option<Scalar> {
-        match node {
-            Node::Scalar { value, style, span } => Some(Scalar {
-                value: value.clone(),
-                style: *style,
-                span: *span,
-            }),
-            _ => None,
-        }
+fn scalar_of(node: &Node) -> Option<Scalar> {
+    match node {
+        Node::Scalar { value, style, span } => Some(Scalar {
+            value: value.clone(),
+            style: *style,
+            span: *span,
+        }),
+        _ => None,
     }
-
-    /// Source offset of a byte offset in the value.
-    pub fn source_offset(&self, text: &str, offset: usize) -> usize {
-        yaml::scalar_offset(text, &self.value, self.style, self.span, offset)
-    }
-
-    /// Source span of a value range, when it maps exactly (else the whole scalar).
-    pub fn source_span(&self, text: &str, start: usize, end: usize) -> Span {
-        let s = self.source_offset(text, start);
-        let e = self.source_offset(text, end);
-        if e > s && text.get(s..e) == self.value.get(start..end) {
-            Span::new(s, e)
-        } else {
-            self.span
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PassedSecrets {
-    /// no `secrets:` key
-    Nothing,
-    Inherit,
-    Names(Vec<String>),
-}
-
-#[derive(Debug, Clone)]
-pub struct Step {
-    pub span: Span,
-    pub cond: Option<Scalar>,
-    /// `continue-on-error: true`: a failure here does not fail the job
-    pub continue_on_error: bool,
-    pub uses: Option<Scalar>,
-    pub run: Option<Scalar>,
-    /// `with:` inputs: (name, value)
-    pub with: Vec<(String, Scalar)>,
-    /// assignment indices of this step's `env:`
-    pub env: Vec<usize>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Job {
-    pub id: String,
-    pub id_span: Span,
-    pub cond: Option<Scalar>,
-    /// `continue-on-error: true`: a failure here does not fail the run
-    pub continue_on_error: bool,
-    pub uses: Option<Scalar>,
-    pub secrets: PassedSecrets,
-    pub env: Vec<usize>,
-    pub steps: Vec<Step>,
-}
-
-#[derive(Debug, Clone)]
-pub struct CallSecret {
-    pub name: String,
-    pub required: bool,
-    pub span: Span,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Workflow {
-    pub is_action: bool,
-    /// event names with the span of the name
-    pub triggers: Vec<(String, Span)>,
-    /// `on.workflow_call.secrets`
-    pub call_secrets: Vec<CallSecret>,
-    pub is_reusable: bool,
-    pub env: Vec<usize>,
-    pub jobs: Vec<Job>,
-}
-
-static EXPR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\$\{\{(.*?)\}\}").expect("internal error: expr regex"));
-static CTX_REF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b(secrets|vars|env|inputs)(?:\.([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['"]([A-Za-z_][A-Za-z0-9_-]*)['"]\s*\])"#)
-        .expect("internal error: context regex")
-});
-
-/// `${{ <context>.<name> }}` references in a value: (context, name, value byte range).
-pub fn context_refs(value: &str) -> Vec<(Context, String, usize, usize)> {
-    let mut out = Vec::new();
-    for e in EXPR.captures_iter(value) {
-        let Some(inner) = e.get(1) else { continue };
-        for c in CTX_REF.captures_iter(inner.as_str()) {
-            let ctx = match &c[1] {
-                "secrets" => Context::Secrets,
-                "vars" => Context::Vars,
-                "env" => Context::Env,
-                _ => Context::Inputs,
-            };
-            let name = c.get(2).or(c.get(3)).map_or("", |m| m.as_str()).to_string();
-            let whole = c.get(0).map_or(0..0, |m| m.range());
-            out.push((
-                ctx,
-                name,
-                inner.start() + whole.start,
-                inner.start() + whole.end,
-            ));
-        }
-    }
-    out
 }
 
 pub fn parse(text: &str, is_action: bool) -> FileFacts {
@@ -225,10 +114,10 @@ impl Builder<'_> {
             self.wf.jobs.push(Job {
                 id: id.to_string(),
                 id_span: k.span(),
-                cond: job.get("if").and_then(Scalar::of),
+                cond: job.get("if").and_then(scalar_of),
                 continue_on_error: job.get("continue-on-error").and_then(Node::as_str)
                     == Some("true"),
-                uses: job.get("uses").and_then(Scalar::of),
+                uses: job.get("uses").and_then(scalar_of),
                 secrets,
                 env: Vec::new(),
                 steps: Vec::new(),
@@ -288,15 +177,15 @@ impl Builder<'_> {
                 .get("with")
                 .map_or(&[][..], Node::entries)
                 .iter()
-                .filter_map(|(k, v)| Some((k.as_str()?.to_string(), Scalar::of(v)?)))
+                .filter_map(|(k, v)| Some((k.as_str()?.to_string(), scalar_of(v)?)))
                 .collect();
             self.wf.jobs[j].steps.push(Step {
                 span: step.span(),
-                cond: step.get("if").and_then(Scalar::of),
+                cond: step.get("if").and_then(scalar_of),
                 continue_on_error: step.get("continue-on-error").and_then(Node::as_str)
                     == Some("true"),
-                uses: step.get("uses").and_then(Scalar::of),
-                run: step.get("run").and_then(Scalar::of),
+                uses: step.get("uses").and_then(scalar_of),
+                run: step.get("run").and_then(scalar_of),
                 with,
                 env: Vec::new(),
             });

@@ -5,6 +5,12 @@
 //! checks by producing the same facts: an [`Assignment`] is an assignment whether it came from a
 //! `.env` line or a job's `env:` map.
 
+pub mod compose;
+pub mod dockerfile;
+pub mod dockerignore;
+pub mod workflow;
+pub mod yaml;
+
 use crate::redact::SecretStr;
 use crate::source::Span;
 
@@ -115,10 +121,10 @@ pub struct FileFacts {
 pub enum Outline {
     #[default]
     None,
-    Workflow(Box<crate::parse::workflow::Workflow>),
-    Dockerfile(Box<crate::parse::dockerfile::Dockerfile>),
-    Compose(Box<crate::parse::compose::Compose>),
-    DockerIgnore(Box<crate::parse::dockerignore::DockerIgnore>),
+    Workflow(Box<workflow::Workflow>),
+    Dockerfile(Box<dockerfile::Dockerfile>),
+    Compose(Box<compose::Compose>),
+    DockerIgnore(Box<dockerignore::DockerIgnore>),
     /// Shell scripts, Makefiles, package.json: what they pass to `--env-file`.
     Script(Vec<EnvFileRef>),
     /// `package.json`: dependencies (to tell the framework) and `--env-file` in its scripts.
@@ -153,13 +159,13 @@ pub struct EnvFileRef {
 }
 
 impl FileFacts {
-    pub fn workflow(&self) -> Option<&crate::parse::workflow::Workflow> {
+    pub fn workflow(&self) -> Option<&workflow::Workflow> {
         match &self.outline {
             Outline::Workflow(w) => Some(w),
             _ => None,
         }
     }
-    pub fn dockerfile(&self) -> Option<&crate::parse::dockerfile::Dockerfile> {
+    pub fn dockerfile(&self) -> Option<&dockerfile::Dockerfile> {
         match &self.outline {
             Outline::Dockerfile(d) => Some(d),
             _ => None,
@@ -177,7 +183,7 @@ impl FileFacts {
             _ => None,
         }
     }
-    pub fn compose(&self) -> Option<&crate::parse::compose::Compose> {
+    pub fn compose(&self) -> Option<&compose::Compose> {
         match &self.outline {
             Outline::Compose(c) => Some(c),
             _ => None,
