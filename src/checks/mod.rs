@@ -132,6 +132,8 @@ checks! {
     example_drift::ExampleDrift,
     fork_pr_secret::ForkPrSecret,
     reusable_secret_not_passed::ReusableSecretNotPassed,
+    untrusted_checkout_secrets::UntrustedCheckoutSecrets,
+    key_as_input::KeyAsInput,
     secret_name_drift::SecretNameDrift,
     secret_as_variable::SecretAsVariable,
     secret_in_log::SecretInLog,

@@ -77,6 +77,18 @@ pub struct CallSecret {
     pub span: Span,
 }
 
+/// An input a person or a caller fills in: `on.workflow_dispatch.inputs.X` or
+/// `on.workflow_call.inputs.X`.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// `workflow_dispatch` or `workflow_call`
+    pub event: String,
+    pub name: String,
+    pub span: Span,
+    /// `type: secret`-like hints are not a thing on GitHub; `type:` as written, if any
+    pub ty: Option<String>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Workflow {
     pub is_action: bool,
@@ -84,6 +96,8 @@ pub struct Workflow {
     pub triggers: Vec<(String, Span)>,
     /// `on.workflow_call.secrets`
     pub call_secrets: Vec<CallSecret>,
+    /// `on.workflow_dispatch.inputs` and `on.workflow_call.inputs`
+    pub inputs: Vec<Input>,
     pub is_reusable: bool,
     pub env: Vec<usize>,
     pub jobs: Vec<Job>,

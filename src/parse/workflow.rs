@@ -14,7 +14,7 @@ use crate::redact::SecretStr;
 use crate::source::Span;
 
 use crate::facts::workflow::{
-    CallSecret, Job, PassedSecrets, Scalar, Step, Workflow, context_refs,
+    CallSecret, Input, Job, PassedSecrets, Scalar, Step, Workflow, context_refs,
 };
 
 fn scalar_of(node: &Node) -> Option<Scalar> {
@@ -152,6 +152,17 @@ impl Builder<'_> {
                 for (k, v) in entries {
                     let Some(name) = k.as_str() else { continue };
                     self.wf.triggers.push((name.to_string(), k.span()));
+                    if matches!(name, "workflow_call" | "workflow_dispatch") {
+                        for (ik, iv) in v.get("inputs").map_or(&[][..], Node::entries) {
+                            let Some(iname) = ik.as_str() else { continue };
+                            self.wf.inputs.push(Input {
+                                event: name.to_string(),
+                                name: iname.to_string(),
+                                span: ik.span(),
+                                ty: iv.get("type").and_then(Node::as_str).map(str::to_string),
+                            });
+                        }
+                    }
                     if name == "workflow_call" {
                         self.wf.is_reusable = true;
                         for (sk, sv) in v.get("secrets").map_or(&[][..], Node::entries) {
