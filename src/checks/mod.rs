@@ -142,6 +142,7 @@ checks! {
     dockerfile_secret_arg::DockerfileSecretArg,
     dockerfile_secret_env::DockerfileSecretEnv,
     dotenv_in_image::DotenvInImage,
+    secret_written_to_layer::SecretWrittenToLayer,
     public_env_build_time::PublicEnvBuildTime,
     compose_build_arg_secret::ComposeBuildArgSecret,
     env_file_quotes::EnvFileQuotes,
