@@ -147,6 +147,7 @@ checks! {
     compose_build_arg_secret::ComposeBuildArgSecret,
     env_file_quotes::EnvFileQuotes,
     undefined_interpolation::UndefinedInterpolation,
+    compose_env_override::ComposeEnvOverride,
     client_side_key::ClientSideKey,
     bundle_env_leak::BundleEnvLeak,
     hardcoded_key::HardcodedKey,
