@@ -122,6 +122,7 @@ checks! {
     ignored_base_url_var::IgnoredBaseUrlVar,
     stale_endpoint::StaleEndpoint,
     malformed_endpoint::MalformedEndpoint,
+    empty_base_url::EmptyBaseUrl,
     model_provider_mismatch::ModelProviderMismatch,
     key_whitespace::KeyWhitespace,
     placeholder_key::PlaceholderKey,
