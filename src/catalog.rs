@@ -4,6 +4,12 @@
 //! Everything keylint knows about a provider (key formats, env names, hosts, base URLs, stale
 //! URLs, model prefixes) is data here; checks ask the [`Catalog`] questions and never name a
 //! provider in Rust.
+//!
+//! Secrets that are not LLM keys (`rules/secrets.toml`: GitHub, Stripe, Supabase, AWS…) live
+//! beside the providers but apart from them: [`Catalog::classify_key`] only ever answers with a
+//! provider (so the mismatch checks, which compare a key's provider with an endpoint's, never
+//! judge a GitHub token), [`Catalog::classify_secret`] answers with an issuer, and
+//! [`Catalog::classify_token`] asks both, for the exposure checks and the literal searches.
 
 use std::collections::{HashMap, HashSet};
 
@@ -13,6 +19,8 @@ use serde::Deserialize;
 use crate::url::BaseUrl;
 
 pub const BUILTIN: &str = include_str!("../rules/providers.toml");
+/// The non-LLM secrets (`[[secret]]`, `[secret_names]`), loaded as a second catalog file.
+pub const SECRETS: &str = include_str!("../rules/secrets.toml");
 
 #[derive(
     Debug,
@@ -161,6 +169,10 @@ pub struct PublicByDesign {
     pub name_words: Vec<String>,
     #[serde(default)]
     pub value_prefixes: Vec<String>,
+    /// one product's public key each, with the reason (`explain`); their words and prefixes
+    /// are merged into `name_words` / `value_prefixes` at load
+    #[serde(default, rename = "kind")]
+    pub kinds: Vec<PublicKind>,
     /// key-shaped values that are public by design when written beside these words
     #[serde(default, rename = "context")]
     pub contexts: Vec<PublicContext>,
@@ -170,6 +182,85 @@ pub struct PublicByDesign {
     pub near_words: Vec<String>,
     #[serde(default)]
     pub near_window: usize,
+}
+
+/// A product's key that is public by design (a Stripe `pk_`, a PostHog `phc_`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicKind {
+    /// short name (`stripe-publishable`), for fixtures' `@@KEY:<id>@@` placeholders
+    pub id: String,
+    /// what the value is (`Stripe publishable key (pk_)`)
+    pub what: String,
+    /// generator spec for a synthetic value of this kind (tests and fixtures)
+    #[serde(default)]
+    pub example: Option<String>,
+    /// why it is not a secret (printed by `explain`)
+    pub reason: String,
+    #[serde(default)]
+    pub name_words: Vec<String>,
+    #[serde(default)]
+    pub value_prefixes: Vec<String>,
+}
+
+/// A token that is not an LLM key (`rules/secrets.toml`): an issuer, a shape, no endpoint.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Secret {
+    pub id: String,
+    /// who issues it (`GitHub`), first in every message
+    pub issuer: String,
+    /// what it is (`personal access token`)
+    pub kind: String,
+    pub docs: String,
+    /// the shape, anchored at load
+    pub regex: String,
+    #[serde(default)]
+    pub prefix: Option<String>,
+    pub confidence: Confidence,
+    /// shape alone says nothing: the value counts only under one of these names
+    /// (`AWS_SECRET_ACCESS_KEY`), compared after the browser prefix, at the end of the name
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// names that usually hold it (`GITHUB_TOKEN`): a read or a print of one is a secret's
+    #[serde(default)]
+    pub env: Vec<String>,
+    /// a JWT that counts only when its payload's `role` claim is this (`service_role`)
+    #[serde(default)]
+    pub jwt_role: Option<String>,
+    /// JWTs issued (`iss`) by one of these are published demo keys, not secrets
+    #[serde(default)]
+    pub jwt_demo_issuers: Vec<String>,
+    /// generator spec for a synthetic, format-valid token (tests and fixtures)
+    pub example: String,
+}
+
+impl Secret {
+    /// `GitHub personal access token`
+    pub fn what(&self) -> String {
+        format!("{} {}", self.issuer, self.kind)
+    }
+}
+
+/// Values that have a secret's shape but are documented examples (`AKIA…EXAMPLE`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretValues {
+    /// lower-case words; a value holding one (any case) is no secret
+    #[serde(default)]
+    pub placeholder_words: Vec<String>,
+}
+
+/// Names that say "secret" whatever the value (`*_SECRET`, `*_PRIVATE_KEY`, `*_TOKEN`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretNames {
+    /// anywhere in the name
+    #[serde(default)]
+    pub words: Vec<String>,
+    /// at the end of the name, when it is not public by design
+    #[serde(default)]
+    pub suffixes: Vec<String>,
 }
 
 /// A key format that is also used for a public-by-design value, told apart by what is written
@@ -222,6 +313,12 @@ pub struct CatalogFile {
     pub public_prefix: Vec<PublicPrefix>,
     #[serde(default)]
     pub public_by_design: PublicByDesign,
+    #[serde(default, rename = "secret")]
+    pub secrets: Vec<Secret>,
+    #[serde(default)]
+    pub secret_names: SecretNames,
+    #[serde(default)]
+    pub secret_values: SecretValues,
 }
 
 /// What the code front end searches a source file for before it builds any token.
@@ -254,6 +351,30 @@ pub struct KeyMatch {
     pub confidence: Confidence,
 }
 
+/// What a literal value's shape says about a non-LLM secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecretMatch {
+    /// index into [`Catalog::secrets`]
+    pub secret: usize,
+    pub confidence: Confidence,
+}
+
+/// A value's shape: an LLM provider's key or another issuer's secret.
+#[derive(Debug, Clone)]
+pub enum Token {
+    Key(KeyMatch),
+    Secret(SecretMatch),
+}
+
+impl Token {
+    pub fn confidence(&self) -> Confidence {
+        match self {
+            Token::Key(m) => m.confidence,
+            Token::Secret(m) => m.confidence,
+        }
+    }
+}
+
 /// Where a host points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HostClass {
@@ -277,6 +398,12 @@ pub struct Catalog {
     pub sdks: Vec<Sdk>,
     pub public_prefixes: Vec<PublicPrefix>,
     pub public_by_design: PublicByDesign,
+    /// non-LLM secrets; never providers
+    pub secrets: Vec<Secret>,
+    pub secret_names: SecretNames,
+    pub secret_values: SecretValues,
+    /// anchored secret regexes, parallel to `secrets`
+    secret_set: RegexSet,
     formats: Vec<FormatId>,
     /// anchored format regexes, parallel to `formats`
     format_set: RegexSet,
@@ -299,7 +426,7 @@ pub enum EnvRole {
 
 impl Catalog {
     pub fn builtin() -> Result<Self, CatalogError> {
-        Self::from_files(&[toml::from_str::<CatalogFile>(BUILTIN)?], &[])
+        Self::from_files(&builtin_files()?, &[])
     }
 
     /// Builds the catalog from the built-in file plus user additions; a user provider with the
@@ -309,8 +436,39 @@ impl Catalog {
         let mut public_prefixes = Vec::new();
         let mut public_by_design = PublicByDesign::default();
         let mut sdks: Vec<Sdk> = Vec::new();
+        let mut secrets: Vec<Secret> = Vec::new();
+        let mut secret_names = SecretNames::default();
+        let mut secret_values = SecretValues::default();
         for file in files {
             sdks.extend(file.sdk.iter().cloned());
+            for s in &file.secrets {
+                if let Some(slot) = secrets.iter_mut().find(|q| q.id == s.id) {
+                    *slot = s.clone();
+                } else {
+                    secrets.push(s.clone());
+                }
+            }
+            secret_names
+                .words
+                .extend(file.secret_names.words.iter().cloned());
+            secret_names
+                .suffixes
+                .extend(file.secret_names.suffixes.iter().cloned());
+            secret_values.placeholder_words.extend(
+                file.secret_values
+                    .placeholder_words
+                    .iter()
+                    .map(|w| w.to_ascii_lowercase()),
+            );
+            for k in &file.public_by_design.kinds {
+                public_by_design
+                    .name_words
+                    .extend(k.name_words.iter().cloned());
+                public_by_design
+                    .value_prefixes
+                    .extend(k.value_prefixes.iter().cloned());
+                public_by_design.kinds.push(k.clone());
+            }
             for p in &file.providers {
                 if let Some(slot) = providers.iter_mut().find(|q| q.id == p.id) {
                     *slot = p.clone();
@@ -416,6 +574,22 @@ impl Catalog {
             .map_err(|e| CatalogError::Invalid(format!("key regex: {e}")))?;
         let format_set = RegexSet::new(&patterns)
             .map_err(|e| CatalogError::Invalid(format!("key regex: {e}")))?;
+        for s in &secrets {
+            if providers.iter().any(|p| p.id == s.id) {
+                return Err(CatalogError::Invalid(format!(
+                    "secret `{}` has the id of a provider",
+                    s.id
+                )));
+            }
+            if s.prefix.is_none() && s.names.is_empty() {
+                return Err(CatalogError::Invalid(format!(
+                    "secret `{}`: a shape with no prefix needs `names` to count under",
+                    s.id
+                )));
+            }
+        }
+        let secret_set = RegexSet::new(secrets.iter().map(|s| format!("^(?:{})$", s.regex)))
+            .map_err(|e| CatalogError::Invalid(format!("secret regex: {e}")))?;
         for sdk in &sdks {
             if !providers.iter().any(|p| p.id == sdk.provider) {
                 return Err(CatalogError::Invalid(format!(
@@ -448,6 +622,10 @@ impl Catalog {
             providers,
             public_prefixes,
             public_by_design,
+            secrets,
+            secret_names,
+            secret_values,
+            secret_set,
             formats,
             format_set,
             format_res,
@@ -552,12 +730,14 @@ impl Catalog {
         })
     }
 
-    /// Every distinct literal prefix of the key formats (for the aho-corasick prefilter).
+    /// Every distinct literal prefix of the token formats, LLM keys and other secrets (for the
+    /// aho-corasick prefilter; classify a candidate with [`Catalog::classify_token`]).
     pub fn key_prefixes(&self) -> Vec<String> {
         let mut v: Vec<String> = self
             .providers
             .iter()
             .flat_map(|p| p.keys.iter().filter_map(|k| k.prefix.clone()))
+            .chain(self.secrets.iter().filter_map(|s| s.prefix.clone()))
             .collect();
         v.push("T3BlbkFJ".into());
         v.sort();
@@ -610,6 +790,108 @@ impl Catalog {
             candidates,
             confidence,
         })
+    }
+
+    /// What the shape of `value` says about a non-LLM secret. `name` (the variable that holds
+    /// it, browser prefix removed) lets the prefix-less shapes count (`AWS_SECRET_ACCESS_KEY`).
+    pub fn classify_secret(&self, value: &str, name: Option<&str>) -> Option<SecretMatch> {
+        if value.len() < 16 || value.len() > 2048 {
+            return None;
+        }
+        let matches = self.secret_set.matches(value);
+        if !matches.matched_any() {
+            return None;
+        }
+        let lower = value.to_ascii_lowercase();
+        if self
+            .secret_values
+            .placeholder_words
+            .iter()
+            .any(|w| lower.contains(w.as_str()))
+        {
+            return None;
+        }
+        let mut best: Option<SecretMatch> = None;
+        for i in matches.iter() {
+            let s = &self.secrets[i];
+            if !s.names.is_empty() && !name.is_some_and(|n| names_match(&s.names, n)) {
+                continue;
+            }
+            if let Some(role) = &s.jwt_role {
+                let Some((claimed, iss)) = jwt_claims(value) else {
+                    continue;
+                };
+                if claimed != *role || iss.is_some_and(|i| s.jwt_demo_issuers.contains(&i)) {
+                    continue;
+                }
+            }
+            if best.is_none_or(|b| s.confidence > b.confidence) {
+                best = Some(SecretMatch {
+                    secret: i,
+                    confidence: s.confidence,
+                });
+            }
+        }
+        best
+    }
+
+    /// An LLM key first, else another issuer's secret: what the exposure checks and the
+    /// literal searches ask of a value found with no name (a literal in code, a settings leaf).
+    pub fn classify_token(&self, value: &str) -> Option<Token> {
+        self.classify_key(value, None)
+            .map(Token::Key)
+            .or_else(|| self.classify_secret(value, None).map(Token::Secret))
+    }
+
+    /// Does the token's format start with a literal prefix (a distinctive shape)?
+    pub fn token_prefixed(&self, t: &Token) -> bool {
+        match t {
+            Token::Key(m) => self.format(m.format).prefix.is_some(),
+            Token::Secret(m) => self.secrets[m.secret].prefix.is_some(),
+        }
+    }
+
+    /// The provider's or the secret's id (evidence, fingerprints).
+    pub fn token_id(&self, t: &Token) -> &str {
+        match t {
+            Token::Key(m) => &self.providers[m.format.provider].id,
+            Token::Secret(m) => &self.secrets[m.secret].id,
+        }
+    }
+
+    pub fn secret(&self, m: SecretMatch) -> &Secret {
+        &self.secrets[m.secret]
+    }
+
+    pub fn secret_index(&self, id: &str) -> Option<usize> {
+        self.secrets.iter().position(|s| s.id == id)
+    }
+
+    /// The issuer of the secret a name usually holds (`NPM_TOKEN` → npm access token).
+    pub fn secret_env(&self, name: &str) -> Option<&Secret> {
+        self.secrets
+            .iter()
+            .find(|s| s.env.iter().any(|e| e.eq_ignore_ascii_case(name)))
+    }
+
+    /// Does a name say "secret" by itself (`SUPABASE_SERVICE_ROLE_KEY`, `JWT_SECRET`)? The
+    /// `word` that says so, or `None`. Suffixes (`_TOKEN`) count only when `suffixes` is set.
+    pub fn secret_name_word(&self, upper: &str, suffixes: bool) -> Option<&str> {
+        self.secret_names
+            .words
+            .iter()
+            .find(|w| upper.contains(w.as_str()))
+            .or_else(|| {
+                suffixes
+                    .then(|| {
+                        self.secret_names
+                            .suffixes
+                            .iter()
+                            .find(|s| upper.ends_with(s.as_str()) && upper.len() > s.len())
+                    })
+                    .flatten()
+            })
+            .map(String::as_str)
     }
 
     /// A format whose distinctive prefix `value` starts with (for truncated or mangled keys).
@@ -752,6 +1034,76 @@ impl Catalog {
     }
 }
 
+/// The built-in catalog files: the providers, then the other secrets.
+pub fn builtin_files() -> Result<Vec<CatalogFile>, CatalogError> {
+    Ok(vec![toml::from_str(BUILTIN)?, toml::from_str(SECRETS)?])
+}
+
+/// `name` is one of `names`, or ends with one after a `_` (`PROD_AWS_SECRET_ACCESS_KEY`).
+fn names_match(names: &[String], name: &str) -> bool {
+    names.iter().any(|n| {
+        name.eq_ignore_ascii_case(n)
+            || (name.len() > n.len()
+                && name.is_char_boundary(name.len() - n.len())
+                && name[name.len() - n.len()..].eq_ignore_ascii_case(n)
+                && name.as_bytes()[name.len() - n.len() - 1] == b'_')
+    })
+}
+
+/// The `role` claim of a JWT's payload (`service_role`, `anon`), if `value` is one.
+pub fn jwt_role(value: &str) -> Option<String> {
+    jwt_claims(value).map(|(role, _)| role)
+}
+
+/// The `role` and `iss` claims of a JWT's payload. Hand-written base64url of one segment: no
+/// dependency for 20 lines.
+fn jwt_claims(value: &str) -> Option<(String, Option<String>)> {
+    let payload = value.split('.').nth(1)?;
+    let bytes = b64url_decode(payload)?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let role = v.get("role")?.as_str()?.to_string();
+    let iss = v.get("iss").and_then(|i| i.as_str()).map(str::to_string);
+    Some((role, iss))
+}
+
+fn b64url_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes().take_while(|&c| c != b'=') {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+fn b64url_encode(bytes: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
 fn insert_unique(
     map: &mut HashMap<String, (usize, EnvRole)>,
     name: &str,
@@ -823,10 +1175,29 @@ pub fn synth_key(spec: &str, seed: u64) -> String {
         out.push_str(&rest[..open]);
         let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
         let inner = &rest[open + 1..close.min(rest.len())];
-        let (class, n) = inner.split_once(':').unwrap_or((inner, "0"));
-        let n: usize = n.parse().unwrap_or(0);
+        let (class, arg) = inner.split_once(':').unwrap_or((inner, "0"));
+        if class == "jwt" {
+            // a JWT whose payload claims role `arg`: header, payload, random signature
+            let reference: String = (0..20)
+                .map(|_| (b'a' + (next() % 26) as u8) as char)
+                .collect();
+            let payload = format!(
+                r#"{{"iss":"supabase","ref":"{reference}","role":"{arg}","iat":1700000000,"exp":2000000000}}"#
+            );
+            out.push_str(&b64url_encode(br#"{"alg":"HS256","typ":"JWT"}"#));
+            out.push('.');
+            out.push_str(&b64url_encode(payload.as_bytes()));
+            out.push('.');
+            let sig: Vec<u8> = (0..32).map(|_| next() as u8).collect();
+            out.push_str(&b64url_encode(&sig));
+            rest = rest.get(close + 1..).unwrap_or("");
+            continue;
+        }
+        let n: usize = arg.parse().unwrap_or(0);
         let alphabet: &[u8] = match class {
             "hex" => b"0123456789abcdef",
+            "digit" => b"0123456789",
+            "upper32" => b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
             "lower" => b"abcdefghijklmnopqrstuvwxyz0123456789",
             "alpha" => b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
             "b64url" => b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_",
@@ -890,6 +1261,54 @@ mod tests {
         for h in ["api.openai.com", "8.8.8.8", "llm.example.com"] {
             assert!(!is_local_host(h), "{h}");
         }
+    }
+
+    #[test]
+    fn every_secret_example_is_its_own_shape() {
+        let c = Catalog::builtin().expect("catalog");
+        assert!(c.secrets.len() >= 20);
+        for (i, s) in c.secrets.iter().enumerate() {
+            let v = synth_key(&s.example, 3);
+            let name = s.names.first().map(String::as_str);
+            let m = c.classify_secret(&v, name);
+            assert_eq!(m.map(|m| m.secret), Some(i), "{}: {v:?}", s.id);
+            // never an LLM key: the mismatch checks must not see it
+            assert!(c.classify_key(&v, None).is_none(), "{} is LLM-shaped", s.id);
+            if s.prefix.is_some() {
+                assert!(c.classify_secret(&v, None).is_some(), "{}", s.id);
+            } else {
+                assert!(
+                    c.classify_secret(&v, Some("SOMETHING_ELSE")).is_none(),
+                    "{}",
+                    s.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn jwt_role_reads_the_payload() {
+        let service = synth_key("{jwt:service_role}", 1);
+        let anon = synth_key("{jwt:anon}", 1);
+        assert_eq!(jwt_role(&service).as_deref(), Some("service_role"));
+        assert_eq!(jwt_role(&anon).as_deref(), Some("anon"));
+        let c = Catalog::builtin().expect("catalog");
+        assert!(c.classify_secret(&service, None).is_some());
+        assert!(c.classify_secret(&anon, None).is_none());
+        // AWS's documented example ids are no secrets
+        let documented = format!("AKIA{}EXAMPLE", "IOSFODNN7");
+        assert!(c.classify_secret(&documented, None).is_none());
+        assert_eq!(jwt_role("eyJ.!!!.x"), None);
+        // the Supabase CLI's published local demo key is no secret
+        let demo_payload = br#"{"iss":"supabase-demo","role":"service_role","exp":1983812996}"#;
+        let demo = format!(
+            "{}.{}.{}",
+            b64url_encode(br#"{"alg":"HS256","typ":"JWT"}"#),
+            b64url_encode(demo_payload),
+            "abcdefghijklmnopqrstuvwxyzABCDEFGH0123456789"
+        );
+        assert_eq!(jwt_role(&demo).as_deref(), Some("service_role"));
+        assert!(c.classify_secret(&demo, None).is_none());
     }
 
     #[test]

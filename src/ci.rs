@@ -138,6 +138,41 @@ pub fn key_vars(
         .collect()
 }
 
+/// [`key_vars`] plus the variables that hold another issuer's token (`rules/secrets.toml`): a
+/// literal of a secret format, or a secret or name the catalog knows (`NPM_TOKEN`). The
+/// runner's own `GITHUB_TOKEN` is left out: it is masked everywhere and expires with the job.
+pub fn secret_vars(
+    catalog: &Catalog,
+    file: &IndexedFile,
+    wf: &Workflow,
+    job: usize,
+    step: Option<usize>,
+) -> HashSet<String> {
+    let mut vars = key_vars(catalog, file, wf, job, step);
+    let j = &wf.jobs[job];
+    let mut idx: Vec<usize> = wf.env.clone();
+    idx.extend(&j.env);
+    if let Some(s) = step {
+        idx.extend(&j.steps[s].env);
+    }
+    for i in idx {
+        let a = &file.facts.assignments[i];
+        let other = match &a.source {
+            ValueSource::Literal => file.info[i].secret.is_some(),
+            ValueSource::Secret(s) => is_other_secret_name(catalog, s),
+            _ => false,
+        };
+        if other {
+            vars.insert(a.name.clone());
+        }
+    }
+    vars
+}
+
+fn is_other_secret_name(catalog: &Catalog, name: &str) -> bool {
+    name != "GITHUB_TOKEN" && catalog.secret_env(name).is_some()
+}
+
 /// One line of a `run:` script: its text and the value offset where it starts.
 pub struct ScriptLine<'a> {
     pub text: &'a str,
@@ -168,11 +203,31 @@ pub fn key_refs_in(
     line: &str,
     key_vars: &HashSet<String>,
 ) -> Vec<(String, usize, usize)> {
+    refs_in(catalog, line, key_vars, false)
+}
+
+/// [`key_refs_in`] that also counts `${{ secrets.X }}` of another issuer's token (`NPM_TOKEN`);
+/// pass it [`secret_vars`].
+pub fn secret_refs_in(
+    catalog: &Catalog,
+    line: &str,
+    vars: &HashSet<String>,
+) -> Vec<(String, usize, usize)> {
+    refs_in(catalog, line, vars, true)
+}
+
+fn refs_in(
+    catalog: &Catalog,
+    line: &str,
+    key_vars: &HashSet<String>,
+    other_secrets: bool,
+) -> Vec<(String, usize, usize)> {
     let mut out = Vec::new();
     for (ctx, name, s, e) in crate::facts::workflow::context_refs(line) {
         let keyish = match ctx {
             crate::facts::Context::Secrets | crate::facts::Context::Vars => {
-                is_key_name(catalog, &name) && name != "GITHUB_TOKEN"
+                (is_key_name(catalog, &name) && name != "GITHUB_TOKEN")
+                    || (other_secrets && is_other_secret_name(catalog, &name))
             }
             crate::facts::Context::Env => key_vars.contains(&name),
             crate::facts::Context::Inputs => false,

@@ -168,7 +168,7 @@ impl Config {
             sdk: Vec::new(),
             providers: self.providers.clone(),
             public_prefix: self.public_prefix.clone(),
-            public_by_design: Default::default(),
+            ..Default::default()
         }
     }
 }

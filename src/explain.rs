@@ -93,6 +93,11 @@ fn public_by_design(out: &mut dyn Write) -> std::io::Result<()> {
     };
     let p = &catalog.public_by_design;
     writeln!(out, "\n## Public by design (not reported)")?;
+    for k in &p.kinds {
+        let mut how: Vec<String> = k.value_prefixes.iter().map(|v| format!("`{v}…`")).collect();
+        how.extend(k.name_words.iter().map(|w| format!("`*{w}*`")));
+        writeln!(out, "- {} ({}): {}", k.what, how.join(", "), k.reason)?;
+    }
     for c in &p.contexts {
         writeln!(
             out,
@@ -107,24 +112,41 @@ fn public_by_design(out: &mut dyn Write) -> std::io::Result<()> {
             c.reason
         )?;
     }
-    writeln!(
-        out,
-        "- values starting with {}: publishable or client-side keys",
-        p.value_prefixes
-            .iter()
-            .map(|w| format!("`{w}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )?;
+    // the generic words: those no product above claims
+    let generic: Vec<String> = p
+        .name_words
+        .iter()
+        .filter(|w| !p.kinds.iter().any(|k| k.name_words.contains(w)))
+        .map(|w| format!("`{w}`"))
+        .collect();
     writeln!(
         out,
         "- variables whose name holds {}: identifiers, URLs and public keys",
-        p.name_words
-            .iter()
-            .map(|w| format!("`{w}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
+        generic.join(", ")
+    )?;
+    writeln!(
+        out,
+        "\n## Other secrets recognised (rules/secrets.toml)\nReported like LLM keys, named by issuer; never judged against an LLM endpoint."
+    )?;
+    let mut issuers: Vec<String> = Vec::new();
+    for s in &catalog.secrets {
+        let shape = s.prefix.as_ref().map_or_else(
+            || format!("under {}", s.names.join(", ")),
+            |p| format!("`{p}…`"),
+        );
+        let shape = match &s.jwt_role {
+            Some(role) => format!("a JWT whose role is `{role}`"),
+            None => shape,
+        };
+        let line = format!("- {} {} ({shape})", s.issuer, s.kind);
+        if !issuers.contains(&line) {
+            issuers.push(line);
+        }
+    }
+    for l in issuers {
+        writeln!(out, "{l}")?;
+    }
+    Ok(())
 }
 
 /// `docs/checks.md`: every check's documentation, generated from the checks themselves (a test

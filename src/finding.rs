@@ -68,7 +68,8 @@ pub fn a(name: &str) -> String {
         .chars()
         .next()
         .is_some_and(|c| "AEIOUaeiou".contains(c))
-        || name.starts_with("xAI");
+        || name.starts_with("xAI")
+        || name.starts_with("npm");
     format!("{} {name}", if vowel { "an" } else { "a" })
 }
 

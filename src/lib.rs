@@ -49,7 +49,7 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::catalog::{Catalog, CatalogFile};
+use crate::catalog::Catalog;
 use crate::checks::{Cx, Meta};
 use crate::cli::{Cli, Command, FailOn, LintArgs};
 use crate::config::Config;
@@ -115,12 +115,9 @@ pub fn catalog_for(config: &Config) -> Result<std::sync::Arc<Catalog>, Fatal> {
 }
 
 fn build_catalog(config: &Config) -> Result<Catalog, Fatal> {
-    let builtin: CatalogFile =
-        toml::from_str(catalog::BUILTIN).map_err(catalog::CatalogError::from)?;
-    Ok(Catalog::from_files(
-        &[builtin, config.catalog_file()],
-        &config.gateways,
-    )?)
+    let mut files = catalog::builtin_files()?;
+    files.push(config.catalog_file());
+    Ok(Catalog::from_files(&files, &config.gateways)?)
 }
 
 /// Lints `paths` with `config`. The library entry point: tests and benches call this.

@@ -60,8 +60,8 @@ impl std::fmt::Display for SecretStr {
     }
 }
 
-/// Known key prefixes shown in the clear: they name the provider and carry no secret.
-const PREFIXES: &[&str] = &[
+/// Known LLM key prefixes shown in the clear: they name the provider and carry no secret.
+const LLM_PREFIXES: &[&str] = &[
     "sk-ant-api03-",
     "sk-ant-api04-",
     "sk-ant-admin01-",
@@ -88,11 +88,43 @@ const PREFIXES: &[&str] = &[
     "sk-",
 ];
 
+/// The prefixes of the other secrets (`rules/secrets.toml`: `ghp_`, `sk_live_`, `xox`, `eyJ`…),
+/// read from the same data the catalog loads, so a new `[[secret]]` is masked without an edit
+/// here.
+#[derive(serde::Deserialize)]
+struct SecretPrefixes {
+    #[serde(default)]
+    secret: Vec<SecretPrefix>,
+}
+#[derive(serde::Deserialize)]
+struct SecretPrefix {
+    #[serde(default)]
+    prefix: Option<String>,
+}
+
+/// Every known prefix, longest first (so `redact` keeps the most specific one).
+static PREFIXES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let secrets: SecretPrefixes = toml::from_str(crate::catalog::SECRETS)
+        .expect("internal error: rules/secrets.toml is checked by a unit test");
+    let mut v: Vec<String> = LLM_PREFIXES.iter().map(|p| p.to_string()).collect();
+    // shown up to its last `-`/`_`: PyPI's `pypi-AgEIcHlwaS5vcmc` (base64 of the location) is a
+    // search prefix, and shown whole with two more characters it would look random itself
+    v.extend(secrets.secret.into_iter().filter_map(|s| s.prefix).map(
+        |p| match p.rfind(['-', '_']) {
+            Some(i) if i + 1 < p.len() => p[..=i].to_string(),
+            _ => p,
+        },
+    ));
+    v.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    v.dedup();
+    v
+});
+
 static PREFIX_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
     std::sync::LazyLock::new(|| {
         aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(PREFIXES)
+            .build(PREFIXES.iter())
             .expect("internal error: key prefixes")
     });
 
@@ -275,7 +307,7 @@ pub fn redact(value: &str) -> String {
     }
     let prefix = PREFIXES
         .iter()
-        .find(|p| value.starts_with(*p))
+        .find(|p| value.starts_with(p.as_str()))
         .map_or(0, |p| p.len());
     // Never reveal more than a quarter of the value.
     let shown: String = value[prefix..].chars().take(2).collect();
@@ -472,6 +504,30 @@ mod tests {
             "SecretStr(sk-or-v1-3f…(73 chars))"
         );
         assert!(!format!("{}", SecretStr::new(key.clone())).contains(&key[12..]));
+    }
+
+    #[test]
+    fn every_catalog_prefix_and_secret_example_is_masked() {
+        let c = crate::catalog::Catalog::builtin().expect("catalog");
+        // `T3BlbkFJ` is the marker inside OpenAI keys, not a prefix
+        for p in c.key_prefixes().into_iter().filter(|p| p != "T3BlbkFJ") {
+            assert!(
+                PREFIXES.iter().any(|q| p.starts_with(q.as_str())),
+                "key prefix `{p}` is not a redaction prefix"
+            );
+        }
+        for (i, s) in c.secrets.iter().enumerate() {
+            let key = crate::catalog::synth_key(&s.example, 40 + i as u64);
+            let line = format!("the token is {key} here");
+            let out = scrub(&line);
+            // the prefix and two more characters are shown by design
+            let shown = s.prefix.as_ref().map_or(0, String::len) + 2;
+            for w in key.as_bytes()[shown..].windows(12) {
+                let w = std::str::from_utf8(w).expect("ascii");
+                assert!(!out.contains(w), "{}: `{w}` survives in {out}", s.id);
+            }
+            assert!(!redact(&key).contains(&key[key.len() / 2..]), "{}", s.id);
+        }
     }
 
     #[test]

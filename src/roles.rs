@@ -1,7 +1,7 @@
 //! What an assignment *means*: is the name a key slot, a base URL, a model; which pairing group
 //! it belongs to; what the value's shape says. Computed once per assignment at index time.
 
-use crate::catalog::{Catalog, EnvRole, HostClass, KeyMatch};
+use crate::catalog::{Catalog, EnvRole, HostClass, KeyMatch, SecretMatch, Token};
 use crate::facts::Assignment;
 use crate::url::{self, BaseUrl, UrlProblem};
 
@@ -188,8 +188,10 @@ pub fn is_secret_name(catalog: &Catalog, name: &str) -> bool {
 #[derive(Debug, Clone)]
 pub struct AssignInfo {
     pub name: NameInfo,
-    /// The literal value's key shape, if any.
+    /// The literal value's LLM key shape, if any (the only shape the mismatch checks read).
     pub key: Option<KeyMatch>,
+    /// The literal value's non-LLM secret shape (`rules/secrets.toml`), when it is no LLM key.
+    pub secret: Option<SecretMatch>,
     /// Parsed base URL (for URL-role names, or values that look like URLs).
     pub url: Option<Result<BaseUrl, UrlProblem>>,
     pub host: Option<HostClass>,
@@ -199,6 +201,10 @@ pub fn assign_info(catalog: &Catalog, a: &Assignment) -> AssignInfo {
     let name = name_info(catalog, &a.name);
     let literal = a.literal();
     let key = literal.and_then(|v| catalog.classify_key(v.trim(), name.slot));
+    let secret = match (&key, literal) {
+        (None, Some(v)) => catalog.classify_secret(v.trim(), Some(&name.bare)),
+        _ => None,
+    };
     let urlish = matches!(name.role, NameRole::BaseUrl | NameRole::LegacyBaseUrl);
     let url = literal
         .filter(|v| !v.is_empty() && (urlish && url::looks_like_url(v) || v.contains("://")))
@@ -213,8 +219,19 @@ pub fn assign_info(catalog: &Catalog, a: &Assignment) -> AssignInfo {
     AssignInfo {
         name,
         key,
+        secret,
         url,
         host,
+    }
+}
+
+impl AssignInfo {
+    /// The value's shape for the exposure checks: an LLM key or another issuer's secret.
+    pub fn token(&self) -> Option<Token> {
+        self.key
+            .clone()
+            .map(Token::Key)
+            .or_else(|| self.secret.map(Token::Secret))
     }
 }
 

@@ -16,7 +16,9 @@ use std::time::Duration;
 
 use keylint::catalog::{CatalogFile, synth_key};
 
-/// Every planted key: one per key format of the catalog, then the prefix-less shapes.
+/// Every planted key: one per key format of the catalog and per `[[secret]]` of
+/// rules/secrets.toml (GitHub, Stripe, Supabase service_role JWT, AWS…), then the prefix-less
+/// shapes.
 fn planted_keys() -> Vec<String> {
     let file: CatalogFile = toml::from_str(keylint::catalog::BUILTIN).expect("catalog");
     let mut keys: Vec<String> = file
@@ -26,6 +28,15 @@ fn planted_keys() -> Vec<String> {
         .enumerate()
         .map(|(i, k)| synth_key(&k.example, 1000 + i as u64))
         .collect();
+    let secrets: CatalogFile = toml::from_str(keylint::catalog::SECRETS).expect("secrets");
+    assert!(secrets.secrets.len() >= 20);
+    keys.extend(
+        secrets
+            .secrets
+            .iter()
+            .enumerate()
+            .map(|(i, s)| synth_key(&s.example, 2000 + i as u64)),
+    );
     for (i, spec) in ["{hex:32}", "{alnum:32}", "{alnum:40}"].iter().enumerate() {
         keys.push(synth_key(spec, 77 + i as u64));
     }
@@ -103,7 +114,9 @@ fn plant_everywhere(dir: &Path, keys: &[String]) {
             &format!(
                 "OPENAI_API_KEY={k}\nOPENAI_BASE_URL=https://api.openai.com/v1?key={k}\n\
                  # the old key was {k}\nAUTH=\"Authorization: Bearer {k}\"\nREF=${{{k}}}\n\
-                 ANTHROPIC_API_KEY=\"{k} \"\nMODEL={k}\n"
+                 ANTHROPIC_API_KEY=\"{k} \"\nMODEL={k}\n\
+                 GITHUB_TOKEN={k}\nVITE_STRIPE_SECRET_KEY={k}\nAWS_SECRET_ACCESS_KEY={k}\n\
+                 TWILIO_AUTH_TOKEN={k}\nTWILIO_API_KEY={k}\nSUPABASE_SERVICE_ROLE_KEY={k}\n"
             ),
         );
         write(dir, &format!("{d}/.env.example"), "OPENAI_API_KEY=\n");
@@ -166,7 +179,7 @@ fn plant_everywhere(dir: &Path, keys: &[String]) {
             dir,
             &format!("{d}/Dockerfile"),
             &format!(
-                "FROM python:3.12\nARG OPENAI_API_KEY={k}\nENV ANTHROPIC_API_KEY={k}\n\
+                "FROM python:3.12\nARG OPENAI_API_KEY={k}\nENV ANTHROPIC_API_KEY={k}\nENV GITHUB_TOKEN={k}\nARG NPM_TOKEN={k}\n\
                  RUN curl -H \"Authorization: Bearer {k}\" https://api.openai.com/v1/models\nCOPY . .\n"
             ),
         );
@@ -174,8 +187,8 @@ fn plant_everywhere(dir: &Path, keys: &[String]) {
             dir,
             &format!("{d}/.github/workflows/ci.yml"),
             &format!(
-                "on: [pull_request]\nenv:\n  OPENAI_API_KEY: {k}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    \
-                 steps:\n      - run: echo {k} ${{{{ secrets.{k} }}}} ${{{{ secrets.OPENAI_API_KEY }}}}\n        \
+                "on: [pull_request]\nenv:\n  OPENAI_API_KEY: {k}\n  NPM_TOKEN: {k}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    \
+                 steps:\n      - run: echo {k} $NPM_TOKEN ${{{{ secrets.{k} }}}} ${{{{ secrets.OPENAI_API_KEY }}}}\n        \
                  env:\n          K: ${{{{ secrets.OPENAI_API_KEY }}}}\n"
             ),
         );

@@ -46,7 +46,12 @@ impl Check for BundleEnvLeak {
             let message = if l.whole_env {
                 format!("{} exposes the whole environment to browser code, keys included", l.via)
             } else {
-                format!("{} puts `{}` into the browser bundle", l.via, l.name)
+                let bare = l.name.trim_start_matches("process.env.").trim_start_matches("import.meta.env.");
+                match cx.catalog.secret_env(bare) {
+                    // another issuer's token by its usual name: say whose
+                    Some(s) => format!("{} puts `{}` ({}) into the browser bundle", l.via, l.name, crate::finding::a(&s.what())),
+                    None => format!("{} puts `{}` into the browser bundle", l.via, l.name),
+                }
             };
             out.push(
                 Finding::new(&Self::META, Label::new(file, l.span, "inlined into the bundle"), message)

@@ -1,6 +1,5 @@
 use crate::catalog::Confidence;
 use crate::checks::public_env_secret::verdict;
-use crate::checks::util::provider_names;
 use crate::checks::{Check, Cx, Meta};
 use crate::finding::{Finding, Label};
 use crate::parse::code::{ArgValue, SdkCall};
@@ -116,8 +115,9 @@ impl Check for ClientSideKey {
                 let judged = memo.entry(&r.name).or_insert_with(|| {
                     let info = roles::name_info(cx.catalog, &r.name);
                     let prefix = info.public_prefix.clone()?;
-                    let assign_info = roles::AssignInfo { name: info, key: None, url: None, host: None };
-                    let (why, confidence) = verdict(cx, None, &assign_info)?;
+                    let assign_info = roles::AssignInfo { name: info, key: None, secret: None, url: None, host: None };
+                    // a generic name ending alone (`*_TOKEN`) is public-env-secret's advice
+                    let (why, confidence) = verdict(cx, None, &assign_info).filter(|(_, c)| *c > Confidence::Low)?;
                     Some((why, confidence, prefix, assign_info.name.bare))
                 });
                 let Some((why, confidence, prefix, bare)) = judged else { continue };
@@ -164,18 +164,17 @@ impl Check for ClientSideKey {
         }
         if rt == Runtime::Browser {
             for lit in &code.key_literals {
-                let Some(m) = cx.catalog.classify_key(lit.value.expose(), None) else { continue };
-                if m.confidence < Confidence::Medium || !looks_live(lit.value.expose()) {
+                let Some(token) = cx.catalog.classify_token(lit.value.expose()) else { continue };
+                if token.confidence() < Confidence::Medium || !looks_live(lit.value.expose()) {
                     continue;
                 }
                 if cx.catalog.public_by_context(lit.value.expose(), &f.source.text, lit.span).is_some() {
                     continue;
                 }
-                let ps: Vec<usize> = m.candidates.iter().filter_map(|c| cx.catalog.index_of(c)).collect();
                 out.push(
-                    Finding::new(&Self::META, Label::new(file, lit.span, "key literal in browser code"), format!("{} key `{}` is written into browser code", provider_names(cx.catalog, &ps), lit.value))
+                    Finding::new(&Self::META, Label::new(file, lit.span, "key literal in browser code"), format!("{} `{}` is written into browser code", crate::checks::util::token_what(cx.catalog, &token), lit.value))
                         .help("rotate the key and move the call to server code")
-                        .evidence(format!("literal|{}", cx.catalog.provider(m.format.provider).id)),
+                        .evidence(format!("literal|{}", cx.catalog.token_id(&token))),
                 );
             }
         }

@@ -1,4 +1,4 @@
-use crate::catalog::Confidence;
+use crate::catalog::{Confidence, Token};
 use crate::git::Tracking;
 use crate::checks::util::provider_names;
 use crate::checks::{Check, Cx, Meta};
@@ -8,12 +8,14 @@ use crate::values::looks_live;
 declare_check! {
     /// ## What it does
     /// Finds a live-looking key (a catalog key format, not a placeholder) in a committed dotenv or
-    /// compose file. Inside a git repository git's index decides: a tracked file is committed
-    /// even when `.gitignore` lists it (it was committed before the pattern, or force-added with
-    /// `git add -f`; git applies `.gitignore` to untracked files only), and an untracked file is
-    /// committed by the next `git add .` unless `.gitignore` lists it. Outside a git repository a
-    /// file counts as committed unless a `.gitignore` in the tree excludes it. Example files are
-    /// checked too: a real key in `.env.example` is published with the repository.
+    /// compose file: LLM keys and the other secrets of `rules/secrets.toml` (GitHub, GitLab,
+    /// Slack, Stripe, Supabase, AWS, npm, PyPI, …). Inside a git repository git's index decides:
+    /// a tracked file is committed even when `.gitignore` lists it (it was committed before the
+    /// pattern, or force-added with `git add -f`; git applies `.gitignore` to untracked files
+    /// only), and an untracked file is committed by the next `git add .` unless `.gitignore`
+    /// lists it. Outside a git repository a file counts as committed unless a `.gitignore` in
+    /// the tree excludes it. Example files are checked too: a real key in `.env.example` is
+    /// published with the repository.
     ///
     /// ## Why it breaks
     /// Committed keys are found by scrapers within minutes of a push; providers revoke them
@@ -49,18 +51,24 @@ impl Check for CommittedKey {
             return;
         }
         for (a, info) in f.facts.assignments.iter().zip(&f.info) {
-            let (Some(m), Some(value)) = (&info.key, a.literal()) else { continue };
-            if m.confidence < Confidence::Medium || !looks_live(value) {
+            let (Some(token), Some(value)) = (info.token(), a.literal()) else { continue };
+            let confidence = token.confidence();
+            if confidence < Confidence::Medium || !looks_live(value) {
                 continue;
             }
             // a Google key under FIREBASE_/MAPS_ names is a public web config value
-            let fmt = cx.catalog.format(m.format);
             let by_design = cx.catalog.public_by_design.name_words.iter().any(|w| info.name.bare.contains(w.as_str()));
-            if by_design && m.confidence < Confidence::High {
+            if by_design && confidence < Confidence::High {
                 continue;
             }
-            let ps: Vec<usize> = m.candidates.iter().filter_map(|c| cx.catalog.index_of(c)).collect();
-            let whose = provider_names(cx.catalog, &ps);
+            let (label, what) = match &token {
+                Token::Key(m) => {
+                    let ps: Vec<usize> = m.candidates.iter().filter_map(|c| cx.catalog.index_of(c)).collect();
+                    let whose = provider_names(cx.catalog, &ps);
+                    (format!("{whose} {}", cx.catalog.format(m.format).kind), format!("{whose} key"))
+                }
+                Token::Secret(m) => (cx.catalog.secret(*m).what(), cx.catalog.secret(*m).what()),
+            };
             let place = if f.is_example() {
                 "an example file that is published with the repository"
             } else if f.tracking == Tracking::Tracked && f.gitignored {
@@ -72,18 +80,14 @@ impl Check for CommittedKey {
             };
             let name = f.source.rel_path.rsplit('/').next().unwrap_or(&f.source.rel_path);
             out.push(
-                Finding::new(
-                    &Self::META,
-                    Label::new(file, a.value_span, format!("{whose} {}", fmt.kind)),
-                    format!("{whose} key `{}` is committed in {place}", a.value),
-                )
-                .confidence(m.confidence)
+                Finding::new(&Self::META, Label::new(file, a.value_span, label), format!("{what} `{}` is committed in {place}", a.value))
+                .confidence(confidence)
                 .help(if f.tracking == Tracking::Tracked && f.gitignored {
                     format!("revoke and rotate this key, untrack the file with `git rm --cached {}`, and remove it from git history", f.source.rel_path)
                 } else {
                     format!("revoke and rotate this key, remove it from git history, and add `{name}` to .gitignore")
                 })
-                .evidence(format!("{}|{}", a.name, cx.catalog.provider(m.format.provider).id)),
+                .evidence(format!("{}|{}", a.name, cx.catalog.token_id(&token))),
             );
         }
     }

@@ -7,7 +7,8 @@ use crate::roles;
 declare_check! {
     /// ## What it does
     /// Finds a Dockerfile `ARG` that carries a secret: by its name (`OPENAI_API_KEY`,
-    /// `ANTHROPIC_AUTH_TOKEN`, `NPM_TOKEN`) or by a key-shaped default value. Names BuildKit's
+    /// `ANTHROPIC_AUTH_TOKEN`, `NPM_TOKEN`) or by a key-shaped default value (an LLM key or
+    /// another issuer's token, named in the message). Names BuildKit's
     /// `SecretsUsedInArgOrEnv` flags wrongly stay quiet (`GITHUB_TOKEN_URL`, `PUBLIC_KEY_PATH`,
     /// `KEYCLOAK_REALM`, `*_KEY_ID`); browser-prefixed names are `public-env-build-time`'s.
     ///
@@ -61,13 +62,13 @@ impl Check for DockerfileSecretArg {
                 continue;
             }
             let llm = roles::is_llm_key(cx.catalog, &a.name);
-            let by_value = info.key.as_ref().is_some_and(|m| m.confidence >= Confidence::Medium);
+            let by_value = info.token().is_some_and(|t| t.confidence() >= Confidence::Medium);
             if !(llm || by_value || roles::is_secret_name(cx.catalog, &a.name)) {
                 continue;
             }
             let (severity, confidence) = if llm || by_value { (Severity::Error, Confidence::High) } else { (Severity::Warning, Confidence::Medium) };
             out.push(
-                Finding::new(&Self::META, Label::new(file, a.name_span, "recorded in the image history"), format!("`ARG {}` passes a secret through a build argument, which is stored in the image history", a.name))
+                Finding::new(&Self::META, Label::new(file, a.name_span, "recorded in the image history"), format!("`ARG {}` passes {} through a build argument, which is stored in the image history", a.name, info.secret.map_or_else(|| "a secret".to_string(), |m| crate::finding::a(&cx.catalog.secret(m).what()))))
                     .severity(severity)
                     .confidence(confidence)
                     .help(format!("use RUN --mount=type=secret,id=…,env={} and `docker build --secret`, or pass it at run time", a.name))

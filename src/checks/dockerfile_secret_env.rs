@@ -58,13 +58,17 @@ impl Check for DockerfileSecretEnv {
             }
             let llm = roles::is_llm_key(cx.catalog, &a.name);
             let (why, confidence) = match (&a.source, &info.key) {
-                (ValueSource::Literal, Some(m)) if m.confidence >= Confidence::Medium && looks_live(a.value.expose()) => ("a literal key", Confidence::High),
-                (ValueSource::EnvRef(arg), _) if llm || roles::is_secret_name(cx.catalog, arg) => ("a key from a build argument", Confidence::High),
-                (ValueSource::Literal, None) if llm && !a.value.expose().is_empty() && !is_placeholder(a.value.expose()) => ("a literal value", Confidence::Medium),
+                (ValueSource::Literal, Some(m)) if m.confidence >= Confidence::Medium && looks_live(a.value.expose()) => ("a literal key".to_string(), Confidence::High),
+                (ValueSource::Literal, None) if info.secret.is_some_and(|m| m.confidence >= Confidence::Medium) && looks_live(a.value.expose()) => {
+                    let what = info.secret.map(|m| cx.catalog.secret(m).what()).unwrap_or_default();
+                    (format!("a literal {what}"), Confidence::High)
+                }
+                (ValueSource::EnvRef(arg), _) if llm || roles::is_secret_name(cx.catalog, arg) => ("a key from a build argument".to_string(), Confidence::High),
+                (ValueSource::Literal, None) if llm && !a.value.expose().is_empty() && !is_placeholder(a.value.expose()) => ("a literal value".to_string(), Confidence::Medium),
                 _ => continue,
             };
             out.push(
-                Finding::new(&Self::META, Label::new(file, a.value_span, "stored in the image config"), if a.source == ValueSource::Literal && info.key.is_some() {
+                Finding::new(&Self::META, Label::new(file, a.value_span, "stored in the image config"), if a.source == ValueSource::Literal && (info.key.is_some() || info.secret.is_some()) {
                     format!("`ENV {}` stores {why} (`{}`) in the image, readable by anyone who pulls it", a.name, a.value)
                 } else {
                     format!("`ENV {}` stores {why} in the image, readable by anyone who pulls it", a.name)

@@ -1,4 +1,4 @@
-use crate::checks::util::provider_names;
+use crate::checks::util::token_what;
 use crate::checks::{Check, Cx, Meta};
 use crate::catalog::Confidence;
 use crate::finding::{Finding, Label};
@@ -9,7 +9,8 @@ declare_check! {
     /// Continue models, MCP server `env` and `headers` (`.mcp.json`, `.cursor/mcp.json`,
     /// `.vscode/mcp.json`), `.claude/settings.json` `env`, `.aider.conf.yml`, `.codex/config.toml`,
     /// LiteLLM and LibreChat configs, opencode, Zed. A value counts when it has a catalog key's
-    /// shape, or is a random-looking literal under a key-like field (`apiKey`, `api_key`,
+    /// shape (an LLM key, or another issuer's token such as a Supabase `sbp_` access token or a
+    /// GitHub `ghp_` token for an MCP server; the message names the issuer), or is a random-looking literal under a key-like field (`apiKey`, `api_key`,
     /// `ANTHROPIC_AUTH_TOKEN`, `Authorization`). Env references in the tool's own syntax, files
     /// a `.gitignore` excludes and machine-local files (`.claude/settings.local.json`) stay quiet.
     ///
@@ -51,12 +52,8 @@ impl Check for EditorPlaintextKey {
         for lit in &s.secrets {
             let v = lit.value.expose().trim();
             let v = v.strip_prefix("Bearer ").unwrap_or(v);
-            let m = cx.catalog.classify_key(v, None);
-            let (what, confidence) = match &m {
-                Some(m) => {
-                    let ps: Vec<usize> = m.candidates.iter().filter_map(|c| cx.catalog.index_of(c)).collect();
-                    (format!("{} key", provider_names(cx.catalog, &ps)), Confidence::High)
-                }
+            let (what, confidence) = match cx.catalog.classify_token(v) {
+                Some(t) => (token_what(cx.catalog, &t), Confidence::High),
                 None => ("a secret".to_string(), Confidence::Medium),
             };
             out.push(

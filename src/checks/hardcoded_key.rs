@@ -1,5 +1,5 @@
-use crate::catalog::Confidence;
-use crate::checks::util::provider_names;
+use crate::catalog::{Confidence, Token};
+use crate::checks::util::token_what;
 use crate::checks::{Check, Cx, Meta};
 use crate::finding::{Finding, Label};
 use crate::runtime::{Runtime, runtime};
@@ -8,7 +8,9 @@ use crate::values::looks_live;
 declare_check! {
     /// ## What it does
     /// Finds a key literal of a catalog format in committed source code (JS/TS, Python, and any
-    /// other language by prefix: Go, Rust, Ruby, Java, Kotlin, C#, PHP, shell, notebooks…).
+    /// other language by prefix: Go, Rust, Ruby, Java, Kotlin, C#, PHP, shell, notebooks…): an
+    /// LLM key, or another issuer's token (`rules/secrets.toml`: GitHub `ghp_`, Stripe
+    /// `sk_live_`, a Supabase `service_role` JWT, AWS `AKIA…`), named in the message.
     /// Obvious fakes and placeholders stay quiet (`sk-...`, `sk-test-fake`, repeated characters,
     /// values saying test/fake/dummy/example). Browser code is `client-side-key`'s.
     ///
@@ -51,21 +53,25 @@ impl Check for HardcodedKey {
         }
         for lit in &code.key_literals {
             let v = lit.value.expose();
-            let Some(m) = cx.catalog.classify_key(v, None) else { continue };
-            if m.confidence < Confidence::Medium || !looks_live(v) || obviously_fake(v) {
+            let Some(token) = cx.catalog.classify_token(v) else { continue };
+            if token.confidence() < Confidence::Medium || !looks_live(v) || obviously_fake(v) {
                 continue;
             }
             // a Firebase web config apiKey beside authDomain is public by design, not a Gemini key
             if cx.catalog.public_by_context(v, &f.source.text, lit.span).is_some() {
                 continue;
             }
-            let ps: Vec<usize> = m.candidates.iter().filter_map(|c| cx.catalog.index_of(c)).collect();
-            let env = cx.catalog.provider(m.format.provider).key_env.first().cloned().unwrap_or_else(|| "an environment variable".into());
+            let what = token_what(cx.catalog, &token);
+            let env = match &token {
+                Token::Key(m) => cx.catalog.provider(m.format.provider).key_env.first(),
+                Token::Secret(m) => cx.catalog.secret(*m).env.first(),
+            };
+            let env = env.cloned().unwrap_or_else(|| "an environment variable".into());
             out.push(
-                Finding::new(&Self::META, Label::new(file, lit.span, format!("{} key", provider_names(cx.catalog, &ps))), format!("{} key `{}` is committed in source code{}", provider_names(cx.catalog, &ps), lit.value, f.committed_note()))
-                    .confidence(m.confidence)
+                Finding::new(&Self::META, Label::new(file, lit.span, what.clone()), format!("{what} `{}` is committed in source code{}", lit.value, f.committed_note()))
+                    .confidence(token.confidence())
                     .help(format!("rotate the key and read it from {env}"))
-                    .evidence(format!("{}|{}", cx.catalog.provider(m.format.provider).id, lit.value.expose().len())),
+                    .evidence(format!("{}|{}", cx.catalog.token_id(&token), lit.value.expose().len())),
             );
         }
     }

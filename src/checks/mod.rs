@@ -237,6 +237,22 @@ pub mod util {
         }
     }
 
+    /// What a token is, for messages: "OpenAI key", "DeepSeek or DashScope key" for an LLM
+    /// key, "GitHub personal access token" for another issuer's secret.
+    pub fn token_what(catalog: &Catalog, t: &crate::catalog::Token) -> String {
+        match t {
+            crate::catalog::Token::Key(m) => {
+                let ps: Vec<usize> = m
+                    .candidates
+                    .iter()
+                    .filter_map(|c| catalog.index_of(c))
+                    .collect();
+                format!("{} key", provider_names(catalog, &ps))
+            }
+            crate::catalog::Token::Secret(m) => catalog.secret(*m).what(),
+        }
+    }
+
     pub fn provider_ids(catalog: &Catalog, candidates: &[usize]) -> String {
         candidates
             .iter()

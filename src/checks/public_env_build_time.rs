@@ -1,3 +1,4 @@
+use crate::catalog::Confidence;
 use crate::checks::public_env_secret::verdict;
 use crate::checks::{Check, Cx, Meta};
 use crate::finding::{Finding, Label};
@@ -47,7 +48,7 @@ impl Check for PublicEnvBuildTime {
         for i in idx {
             let (a, info) = (&f.facts.assignments[i], &f.info[i]);
             let Some(prefix) = &info.name.public_prefix else { continue };
-            let Some((why, confidence)) = verdict(cx, a.literal().map(str::trim), info) else { continue };
+            let Some((why, confidence)) = verdict(cx, a.literal().map(str::trim), info).filter(|(_, c)| *c > Confidence::Low) else { continue };
             out.push(
                 Finding::new(&Self::META, Label::new(file, a.name_span, format!("`{prefix}*` is inlined into the bundle at build time")), format!("`{}` {why}, and the build inlines it into the browser bundle baked into this image", a.name))
                     .confidence(confidence)

@@ -7,11 +7,14 @@ use crate::roles::{self, AssignInfo};
 declare_check! {
     /// ## What it does
     /// Finds secrets under a browser-exposed prefix (`NEXT_PUBLIC_`, `VITE_`, `REACT_APP_`,
-    /// `EXPO_PUBLIC_`, `PUBLIC_`, `NUXT_PUBLIC_`, `GATSBY_`, `VUE_APP_`, …): an LLM key by its
-    /// value's format, an LLM key slot by its name (`NEXT_PUBLIC_OPENAI_API_KEY`), or a name that
-    /// says secret (`SERVICE_ROLE`, `SECRET`, `PRIVATE`). Values public by design stay quiet:
-    /// Supabase anon key, Firebase web config, Stripe `pk_`, PostHog `phc_`, Sentry DSN,
-    /// Mapbox `pk.`, analytics and site keys.
+    /// `EXPO_PUBLIC_`, `PUBLIC_`, `NUXT_PUBLIC_`, `GATSBY_`, `VUE_APP_`, …): an LLM key or
+    /// another issuer's token by its value's format (GitHub `ghp_`, Stripe `sk_live_`, a
+    /// Supabase `service_role` JWT, `rules/secrets.toml`), an LLM key slot by its name
+    /// (`NEXT_PUBLIC_OPENAI_API_KEY`), or a name that says secret (`SERVICE_ROLE`, `SECRET`,
+    /// `PRIVATE_KEY`, `*_TOKEN`). Values public by design stay quiet (`keylint explain
+    /// public-env-secret` lists them with the reason): Supabase anon key, Firebase web config,
+    /// Stripe `pk_`, PostHog `phc_`, Sentry DSN, Algolia search-only key, Mapbox `pk.`,
+    /// analytics and site keys.
     ///
     /// ## Why it breaks
     /// Bundlers inline these variables into the JavaScript every visitor downloads. The key is
@@ -32,10 +35,9 @@ declare_check! {
         severity: Error,
         confidence: High,
         summary: "a secret under a browser-exposed prefix (NEXT_PUBLIC_, VITE_, …)",
+        varies: (Info, "when only a generic name ending (`*_TOKEN`, `*ACCESS_TOKEN`) says secret"),
     }
 }
-
-const SECRET_WORDS: &[&str] = &["SECRET", "SERVICE_ROLE", "PRIVATE_KEY", "PASSWORD"];
 
 /// Why this public variable is a secret: (reason, confidence), or None when it is fine.
 pub fn verdict(cx: &Cx, value: Option<&str>, info: &AssignInfo) -> Option<(String, Confidence)> {
@@ -49,7 +51,14 @@ pub fn verdict(cx: &Cx, value: Option<&str>, info: &AssignInfo) -> Option<(Strin
             return Some((format!("holds {} key", crate::finding::a(&provider_names(cx.catalog, &ps))), m.confidence.max(Confidence::Medium)));
         }
     }
-    if let Some(w) = SECRET_WORDS.iter().find(|w| bare.contains(*w)) {
+    // another issuer's token (GitHub, Stripe secret, Supabase service_role…): same rule
+    if let Some(m) = info.secret {
+        let strong = m.confidence == Confidence::High && cx.catalog.secret(m).prefix.is_some();
+        if strong || (!by_design && m.confidence >= Confidence::Medium) {
+            return Some((format!("holds {}", crate::finding::a(&cx.catalog.secret(m).what())), m.confidence.max(Confidence::Medium)));
+        }
+    }
+    if let Some(w) = cx.catalog.secret_name_word(bare, false) {
         if !bare.contains("PUBLIC_KEY") {
             return Some((format!("is named as a secret (`{w}`)"), Confidence::Medium));
         }
@@ -59,6 +68,14 @@ pub fn verdict(cx: &Cx, value: Option<&str>, info: &AssignInfo) -> Option<(Strin
     }
     if roles::is_llm_key_name(cx.catalog, &info.name) {
         return Some(("is an LLM API key slot".to_string(), Confidence::High));
+    }
+    if let Some(s) = cx.catalog.secret_env(bare) {
+        return Some((format!("is where {} goes", crate::finding::a(&s.what())), Confidence::Medium));
+    }
+    // a generic ending alone (`VITE_TMDB_TOKEN`, `VITE_CESIUM_ACCESS_TOKEN`): many such tokens
+    // are read-only and made for browsers, so it is advice (low confidence, info)
+    if let Some(w) = cx.catalog.secret_name_word(bare, true) {
+        return Some((format!("is named like a secret (`{w}`); if it is not a token made for browsers, it leaks"), Confidence::Low));
     }
     None
 }
@@ -90,6 +107,7 @@ impl Check for PublicEnvSecret {
                     format!("`{}` {why}, and {framework} ships `{prefix}` variables to every browser", a.name),
                 )
                 .confidence(confidence)
+                .severity(if confidence == Confidence::Low { crate::finding::Severity::Info } else { Self::META.severity })
                 .help(format!("rename it to {} and use it only in server code; rotate the key if it was deployed", info.name.bare))
                 .evidence(a.name.clone()),
             );

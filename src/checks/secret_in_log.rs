@@ -10,7 +10,9 @@ declare_check! {
     /// ## What it does
     /// Finds `run:` steps that print a key: `echo`/`printf`/`tee`/`cat` of a secret or of an env
     /// variable holding a key, `set -x` in a step that uses key variables, and `env`/`printenv`
-    /// dumps in steps that have key variables in their environment.
+    /// dumps in steps that have key variables in their environment. Keys are LLM keys and the
+    /// other issuers' tokens of `rules/secrets.toml` (`NPM_TOKEN`, `VERCEL_TOKEN`, a literal
+    /// `ghp_…`); the runner's own `GITHUB_TOKEN` is not one.
     ///
     /// ## Why it breaks
     /// The runner masks a secret only where it appears verbatim; a transformed value (base64,
@@ -49,8 +51,8 @@ impl Check for SecretInLog {
         for (j, job) in wf.jobs.iter().enumerate() {
             for (s, step) in job.steps.iter().enumerate() {
                 let Some(run) = &step.run else { continue };
-                let vars = ci::key_vars(cx.catalog, f, wf, j, Some(s));
-                let uses_keys = ci::lines(run).iter().any(|l| !ci::key_refs_in(cx.catalog, l.text, &vars).is_empty());
+                let vars = ci::secret_vars(cx.catalog, f, wf, j, Some(s));
+                let uses_keys = ci::lines(run).iter().any(|l| !ci::secret_refs_in(cx.catalog, l.text, &vars).is_empty());
                 for line in ci::lines(run) {
                     let code = line.text.split(" #").next().unwrap_or(line.text);
                     if code.trim_start().starts_with('#') {
@@ -58,8 +60,10 @@ impl Check for SecretInLog {
                     }
                     let mut hit: Option<(usize, usize, String)> = None;
                     if let Some(m) = PRINT.captures(code).and_then(|c| c.get(1)) {
-                        if let Some((name, s0, e0)) = ci::key_refs_in(cx.catalog, &code[m.start()..], &vars).into_iter().next() {
-                            hit = Some((m.start() + s0, m.start() + e0, format!("`{}` prints `{name}`", m.as_str())));
+                        if let Some((name, s0, e0)) = ci::secret_refs_in(cx.catalog, &code[m.start()..], &vars).into_iter().next() {
+                            // another issuer's token by its usual name: say whose
+                            let whose = cx.catalog.secret_env(&name).filter(|_| !crate::roles::is_llm_key(cx.catalog, &name)).map(|s| format!(" ({})", crate::finding::a(&s.what()))).unwrap_or_default();
+                            hit = Some((m.start() + s0, m.start() + e0, format!("`{}` prints `{name}`{whose}", m.as_str())));
                         }
                     }
                     if hit.is_none() && uses_keys {

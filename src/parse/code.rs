@@ -268,7 +268,7 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
         if trimmed.len() >= 16
             && trimmed.len() <= 512
             && !trimmed.contains(' ')
-            && catalog.classify_key(trimmed, None).is_some()
+            && catalog.classify_token(trimmed).is_some()
         {
             code.key_literals.push(KeyLiteral {
                 value: SecretStr::new(trimmed),
@@ -1380,8 +1380,8 @@ fn scan_literals(text: &str, catalog: &Catalog) -> Vec<KeyLiteral> {
         last_end = e;
         let cand = &text[s..e];
         if catalog
-            .classify_key(cand, None)
-            .is_some_and(|k| catalog.format(k.format).prefix.is_some() || cand.contains("T3BlbkFJ"))
+            .classify_token(cand)
+            .is_some_and(|t| catalog.token_prefixed(&t) || cand.contains("T3BlbkFJ"))
         {
             out.push(KeyLiteral {
                 value: SecretStr::new(cand),

@@ -712,8 +712,8 @@ fn walk_secrets(
                 return;
             }
             let shaped = catalog
-                .classify_key(&v, None)
-                .is_some_and(|k| catalog.format(k.format).prefix.is_some());
+                .classify_token(&v)
+                .is_some_and(|t| catalog.token_prefixed(&t));
             let live = crate::values::looks_live(&v);
             if live && (shaped || (key_like_field(field) && high_entropy(&v))) {
                 out.push(SecretLiteral {

@@ -2,7 +2,9 @@
 //! synthetic keys built from the catalog, then lint it with the library.
 //!
 //! Placeholders: `@@KEY:<provider>@@` (a format-valid key), `@@KEY:<provider>:<n>@@` (another
-//! one), `@@TRUNC:<provider>@@` (a key cut short). `_gitignore` becomes `.gitignore`, so a
+//! one), `@@TRUNC:<provider>@@` (a key cut short); `<provider>` may also be the id of a
+//! `[[secret]]` in rules/secrets.toml (`@@KEY:github-pat@@`) or of a public-by-design kind
+//! (`@@KEY:stripe-publishable@@`). `_gitignore` becomes `.gitignore`, so a
 //! fixture's own ignore rules never make git drop the fixture's `.env` files.
 #![allow(dead_code)]
 
@@ -21,10 +23,20 @@ pub fn fixtures_root() -> PathBuf {
 }
 
 fn key_for(catalog: &Catalog, provider: &str, n: u64) -> String {
-    let p = catalog
-        .index_of(provider)
-        .unwrap_or_else(|| panic!("unknown provider {provider}"));
-    let spec = &catalog.provider(p).keys[0].example;
+    let spec = match catalog.index_of(provider) {
+        Some(p) => &catalog.provider(p).keys[0].example,
+        None => match catalog.secret_index(provider) {
+            Some(s) => &catalog.secrets[s].example,
+            // a public-by-design kind (`@@KEY:stripe-publishable@@`)
+            None => catalog
+                .public_by_design
+                .kinds
+                .iter()
+                .find(|k| k.id == provider)
+                .and_then(|k| k.example.as_ref())
+                .unwrap_or_else(|| panic!("unknown provider, secret or public kind {provider}")),
+        },
+    };
     let seed = provider.bytes().fold(n * 7919, |h, b| {
         h.wrapping_mul(31).wrapping_add(u64::from(b))
     });
