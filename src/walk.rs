@@ -248,10 +248,24 @@ pub fn walk(
             if buf.capacity() > (8 << 20) {
                 buf = Vec::new();
             }
-            match read(&path, &kind, opts.max_file_size, &mut buf) {
-                Ok(decoded) => {
+            // the literal pass (any other text file) reads committed files only, and what it
+            // cannot read, or finds nothing in, leaves no trace
+            let literal_pass = kind == FileKind::Text;
+            if literal_pass && !committed {
+                return WalkState::Continue;
+            }
+            match read(&path, &kind, opts.max_file_size, &mut buf, catalog) {
+                Ok(None) => {}
+                Err(_) if literal_pass => {}
+                Ok(Some(decoded)) => {
                     let text = &*decoded.text;
                     let facts = parse_guarded(&kind, &rel, text, catalog);
+                    if matches!(kind, FileKind::Text | FileKind::Notebook)
+                        && facts.literals.is_empty()
+                        && facts.parse_issues.is_empty()
+                    {
+                        return WalkState::Continue;
+                    }
                     // a file with nothing to quote keeps no text (re-read if a finding needs it)
                     let mut source = if index::releasable(&kind, &facts, text) {
                         SourceFile::released(rel, text)
@@ -399,18 +413,24 @@ pub fn rel_path(root: &Path, path: &Path, prefix: &str) -> String {
 }
 
 /// Reads a file into `buf` (through [`crate::fsread`]: regular files only, at most `cap`
-/// bytes) and decodes it, or says why it is skipped.
+/// bytes) and decodes it, or says why it is skipped. `None`: a file for the literal pass whose
+/// raw bytes hold no key format's start (nothing is decoded).
 fn read<'b>(
     path: &Path,
     kind: &FileKind,
     cap: u64,
     buf: &'b mut Vec<u8>,
-) -> Result<crate::fsread::Decoded<'b>, (SkipReason, Option<String>)> {
+    catalog: &Catalog,
+) -> Result<Option<crate::fsread::Decoded<'b>>, (SkipReason, Option<String>)> {
     // a walked file is not a symlink, and a symlink's target is canonical: if the last
     // component is a symlink now, the file was swapped since the walker saw it
     crate::fsread::read_capped(path, cap, crate::fsread::Follow::Never, buf)
         .map_err(|e| e.skip())?;
-    crate::fsread::decode(buf, kind)
+    let utf16 = buf.starts_with(b"\xFF\xFE") || buf.starts_with(b"\xFE\xFF");
+    if *kind == FileKind::Text && !utf16 && !crate::parse::text::has_anchor(buf, catalog) {
+        return Ok(None);
+    }
+    crate::fsread::decode(buf, kind).map(Some)
 }
 
 /// The ignore files [`GitignoreChain::new`] reads in each folder.

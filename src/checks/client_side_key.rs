@@ -164,7 +164,7 @@ impl Check for ClientSideKey {
         }
         if rt == Runtime::Browser {
             for lit in &code.key_literals {
-                let Some(m) = cx.catalog.classify_key(lit.value.expose(), None) else { continue };
+                let Some(m) = cx.catalog.classify_literal(lit.value.expose(), lit.hint, lit.name.is_some()) else { continue };
                 if m.confidence < Confidence::Medium || !looks_live(lit.value.expose()) {
                     continue;
                 }
@@ -175,7 +175,7 @@ impl Check for ClientSideKey {
                 out.push(
                     Finding::new(&Self::META, Label::new(file, lit.span, "key literal in browser code"), format!("{} key `{}` is written into browser code", provider_names(cx.catalog, &ps), lit.value))
                         .help("rotate the key and move the call to server code")
-                        .evidence(format!("literal|{}", cx.catalog.provider(m.format.provider).id)),
+                        .evidence(format!("literal|{}", m.candidates[0])),
                 );
             }
         }

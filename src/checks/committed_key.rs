@@ -2,7 +2,7 @@ use crate::catalog::Confidence;
 use crate::checks::util::provider_names;
 use crate::checks::{Check, Cx, Meta};
 use crate::finding::{Finding, Label};
-use crate::values::looks_live;
+use crate::values::{looks_fake, looks_live};
 
 declare_check! {
     /// ## What it does
@@ -10,6 +10,17 @@ declare_check! {
     /// file that no `.gitignore` excludes. Outside a git repository a file counts as committed unless a
     /// `.gitignore` in the tree excludes it. Example files are checked too: a real key in
     /// `.env.example` is published with the repository.
+    ///
+    /// Every other committed text file gets the same literal pass: shell and batch scripts
+    /// (`export OPENAI_API_KEY="sk-…"`, `set GEMINI_API_KEY=…`, `$env:X = "…"`), Makefiles,
+    /// Markdown and READMEs, `.properties`, `.ini`, `.cfg`, YAML and JSON that are no known
+    /// config, and Jupyter notebooks (cell sources and text outputs, with the cell and its line
+    /// in the message). A key-shaped string counts when it has a catalog format's prefix, length
+    /// and alphabet; a shape several providers share (`sk-` + 32 hex: DeepSeek, DashScope) counts
+    /// only when the file names the provider (the variable it is assigned to, a base URL, an
+    /// env name). Placeholders (`sk-...`, `sk-your-key-here`, repeated characters), values that
+    /// say test/fake/example and lines that document a shape (`e.g.`, `for example`) stay quiet;
+    /// lock files, source maps, minified bundles and binary files are not read.
     ///
     /// ## Why it breaks
     /// Committed keys are found by scrapers within minutes of a push; providers revoke them
@@ -28,7 +39,7 @@ declare_check! {
         category: Exposure,
         severity: Error,
         confidence: High,
-        summary: "a live-looking key in a dotenv file that is not gitignored",
+        summary: "a live-looking key in a committed file: dotenv, compose, script, docs, notebook, any text",
     }
 }
 
@@ -39,6 +50,9 @@ impl Check for CommittedKey {
 
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
         let f = &cx.index.files[file];
+        if f.committed && !f.facts.literals.is_empty() {
+            literals(cx, file, out);
+        }
         // literal keys in other committed files are other checks' business (secret-as-variable)
         if !f.committed || !matches!(f.kind, crate::classify::FileKind::Dotenv(_) | crate::classify::FileKind::Compose) {
             return;
@@ -73,3 +87,56 @@ impl Check for CommittedKey {
         }
     }
 }
+
+/// What a committed file is, for the message.
+fn what(f: &crate::index::IndexedFile) -> String {
+    use crate::classify::FileKind;
+    let name = f.source.rel_path.rsplit('/').next().unwrap_or("");
+    let lower = name.to_ascii_lowercase();
+    let ends = |exts: &[&str]| exts.iter().any(|e| lower.ends_with(e));
+    match f.kind {
+        FileKind::Script => "a script".into(),
+        FileKind::Readme => "a README".into(),
+        FileKind::Notebook => "a notebook".into(),
+        _ if ends(&[".bat", ".cmd", ".ps1", ".psm1", ".sh", ".zsh", ".fish", ".envrc"]) => "a script".into(),
+        _ if ends(&[".md", ".mdx", ".rst", ".txt", ".adoc", ".html"]) => "documentation".into(),
+        _ => format!("`{name}`"),
+    }
+}
+
+/// Key literals the literal pass found in a committed file that no other front end reads for
+/// keys (scripts, docs, notebooks, any text).
+fn literals(cx: &Cx, file: usize, out: &mut Vec<Finding>) {
+    let f = &cx.index.files[file];
+    for lit in &f.facts.literals {
+        let v = lit.value.expose();
+        let Some(m) = cx.catalog.classify_literal(v, lit.hint, lit.name.is_some()) else { continue };
+        if m.confidence < Confidence::Medium || !looks_live(v) || looks_fake(v) {
+            continue;
+        }
+        // a Firebase web config apiKey beside authDomain is public by design, not a Gemini key
+        if cx.catalog.public_by_context(v, &f.source.text, lit.span).is_some() {
+            continue;
+        }
+        let ps: Vec<usize> = m.candidates.iter().filter_map(|c| cx.catalog.index_of(c)).collect();
+        let whose = provider_names(cx.catalog, &ps);
+        let fmt = cx.catalog.format(m.format);
+        let place = lit.place.as_ref().map_or_else(String::new, |p| format!(" ({p})"));
+        let under = lit.name.as_ref().map_or_else(String::new, |n| format!(" under `{n}`"));
+        let env = ps
+            .first()
+            .and_then(|&p| cx.catalog.provider(p).key_env.first().cloned())
+            .unwrap_or_else(|| "an environment variable or a secret store".into());
+        out.push(
+            Finding::new(
+                &CommittedKey::META,
+                Label::new(file, lit.span, format!("{whose} {}", fmt.kind)),
+                format!("{whose} key `{}`{under} is committed in {}{place}", lit.value, what(f)),
+            )
+            .confidence(m.confidence)
+            .help(format!("revoke and rotate this key, remove it from git history, and read it from {env}"))
+            .evidence(format!("{}|{}", lit.name.as_deref().unwrap_or("literal"), m.candidates[0])),
+        );
+    }
+}
+

@@ -3,7 +3,7 @@ use crate::checks::util::provider_names;
 use crate::checks::{Check, Cx, Meta};
 use crate::finding::{Finding, Label};
 use crate::runtime::{Runtime, runtime};
-use crate::values::looks_live;
+use crate::values::{looks_fake, looks_live};
 
 declare_check! {
     /// ## What it does
@@ -32,11 +32,6 @@ declare_check! {
     }
 }
 
-fn obviously_fake(v: &str) -> bool {
-    let l = v.to_ascii_lowercase();
-    ["fake", "test", "dummy", "example", "sample", "placeholder", "xxxx", "0000", "1234567"].iter().any(|w| l.contains(w))
-}
-
 impl Check for HardcodedKey {
     fn meta(&self) -> &'static Meta {
         &Self::META
@@ -51,8 +46,8 @@ impl Check for HardcodedKey {
         }
         for lit in &code.key_literals {
             let v = lit.value.expose();
-            let Some(m) = cx.catalog.classify_key(v, None) else { continue };
-            if m.confidence < Confidence::Medium || !looks_live(v) || obviously_fake(v) {
+            let Some(m) = cx.catalog.classify_literal(v, lit.hint, lit.name.is_some()) else { continue };
+            if m.confidence < Confidence::Medium || !looks_live(v) || looks_fake(v) {
                 continue;
             }
             // a Firebase web config apiKey beside authDomain is public by design, not a Gemini key
@@ -65,7 +60,7 @@ impl Check for HardcodedKey {
                 Finding::new(&Self::META, Label::new(file, lit.span, format!("{} key", provider_names(cx.catalog, &ps))), format!("{} key `{}` is committed in source code", provider_names(cx.catalog, &ps), lit.value))
                     .confidence(m.confidence)
                     .help(format!("rotate the key and read it from {env}"))
-                    .evidence(format!("{}|{}", cx.catalog.provider(m.format.provider).id, lit.value.expose().len())),
+                    .evidence(format!("{}|{}", m.candidates[0], lit.value.expose().len())),
             );
         }
     }

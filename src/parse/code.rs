@@ -45,9 +45,9 @@ pub fn lang_of(path: &str) -> Option<Lang> {
         "js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx" | "mts" | "cts" | "vue" | "svelte"
         | "astro" => Lang::Js,
         "py" | "pyi" => Lang::Py,
-        "go" | "rs" | "rb" | "java" | "kt" | "kts" | "cs" | "php" | "swift" | "scala" | "ipynb"
-        | "dart" | "ex" | "exs" | "c" | "cc" | "cpp" | "h" | "hpp" | "m" | "r" | "lua" | "pl"
-        | "ps1" | "groovy" | "tf" | "hcl" => Lang::Other,
+        "go" | "rs" | "rb" | "java" | "kt" | "kts" | "cs" | "php" | "swift" | "scala" | "dart"
+        | "ex" | "exs" | "c" | "cc" | "cpp" | "h" | "hpp" | "m" | "r" | "lua" | "pl" | "ps1"
+        | "groovy" | "tf" | "hcl" => Lang::Other,
         _ => return None,
     })
 }
@@ -125,11 +125,7 @@ pub struct HeaderUse {
     pub key_names: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
-pub struct KeyLiteral {
-    pub value: SecretStr,
-    pub span: Span,
-}
+pub use crate::facts::KeyLiteral;
 
 #[derive(Debug, Clone)]
 pub struct BundleLeak {
@@ -207,7 +203,7 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
             .any(|w| memchr::memmem::find(text.as_bytes(), w).is_some()),
     };
     if lang == Lang::Other {
-        code.key_literals = scan_literals(text, catalog);
+        code.key_literals = crate::parse::text::scan(text, catalog);
         facts.outline = Outline::Code(Box::new(code));
         return facts;
     }
@@ -270,12 +266,10 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
             && !trimmed.contains(' ')
             && catalog.classify_key(trimmed, None).is_some()
         {
-            code.key_literals.push(KeyLiteral {
-                value: SecretStr::new(trimmed),
-                span: t.span,
-            });
+            code.key_literals.push(KeyLiteral::new(trimmed, t.span));
         }
     }
+    key_literal_context(text, windows.as_deref(), catalog, &mut code.key_literals);
     if bundle_config {
         code.bundle_leaks = a.bundle_leaks(name.starts_with("next."), &aliases);
     }
@@ -1358,42 +1352,34 @@ fn set_line_starts(text: &str, reads: &mut [EnvRead]) {
     }
 }
 
-/// Key literals in any other text source: prefix-anchored formats only, found with one
-/// aho-corasick pass over the catalog's prefixes before any regex runs.
-fn scan_literals(text: &str, catalog: &Catalog) -> Vec<KeyLiteral> {
-    let ac = &catalog.code_anchors().prefixes;
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut last_end = 0;
-    for m in ac.find_iter(text) {
-        let mut s = m.start();
-        while s > 0 && is_key_byte(b[s - 1]) {
-            s -= 1;
-        }
-        if s < last_end {
-            continue;
-        }
-        let mut e = m.end();
-        while e < b.len() && is_key_byte(b[e]) {
-            e += 1;
-        }
-        last_end = e;
-        let cand = &text[s..e];
-        if catalog
-            .classify_key(cand, None)
-            .is_some_and(|k| catalog.format(k.format).prefix.is_some() || cand.contains("T3BlbkFJ"))
-        {
-            out.push(KeyLiteral {
-                value: SecretStr::new(cand),
-                span: Span::new(s, e),
-            });
-        }
+/// Names and providers for the string literals found in tokens, plus the key literals that
+/// are not strings (a commented-out `# api_key = "sk-…"`, a key in a docstring's prose): the
+/// literal pass over the windows, which hold every key prefix of the file.
+fn key_literal_context(
+    text: &str,
+    windows: Option<&[(usize, usize)]>,
+    catalog: &Catalog,
+    lits: &mut Vec<KeyLiteral>,
+) {
+    let mut mentions = crate::parse::text::Mentions::default();
+    for lit in lits.iter_mut() {
+        crate::parse::text::context(text, lit, catalog, &mut mentions);
     }
-    out
-}
-
-fn is_key_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.'
+    let mut raw = Vec::new();
+    match windows {
+        Some(w) => {
+            for &(from, to) in w {
+                crate::parse::text::scan_range(text, from, to, catalog, &mut raw);
+            }
+        }
+        None => crate::parse::text::scan_range(text, 0, text.len(), catalog, &mut raw),
+    }
+    raw.retain(|r| {
+        !lits
+            .iter()
+            .any(|l| l.span.start < r.span.end && r.span.start < l.span.end)
+    });
+    lits.extend(raw);
 }
 
 #[cfg(test)]
