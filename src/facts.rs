@@ -109,6 +109,8 @@ pub struct KeyLiteral {
     /// the assigned name (`DEEPSEEK_API_KEY`), or by a host, env name or SDK of that provider
     /// written in the same file
     pub hint: Option<usize>,
+    /// the hint comes from the assigned name itself (not from elsewhere in the file)
+    pub named: bool,
     /// where inside a container format it sits, for messages (`cell 3, line 2` of a notebook)
     pub place: Option<String>,
 }
@@ -120,6 +122,7 @@ impl KeyLiteral {
             span,
             name: None,
             hint: None,
+            named: false,
             place: None,
         }
     }

@@ -164,7 +164,7 @@ impl Check for ClientSideKey {
         }
         if rt == Runtime::Browser {
             for lit in &code.key_literals {
-                let Some(m) = cx.catalog.classify_literal(lit.value.expose(), lit.hint, lit.name.is_some()) else { continue };
+                let Some(m) = cx.catalog.classify_literal(lit.value.expose(), lit.hint, lit.named) else { continue };
                 if m.confidence < Confidence::Medium || !looks_live(lit.value.expose()) {
                     continue;
                 }

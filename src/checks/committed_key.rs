@@ -110,7 +110,7 @@ fn literals(cx: &Cx, file: usize, out: &mut Vec<Finding>) {
     let f = &cx.index.files[file];
     for lit in &f.facts.literals {
         let v = lit.value.expose();
-        let Some(m) = cx.catalog.classify_literal(v, lit.hint, lit.name.is_some()) else { continue };
+        let Some(m) = cx.catalog.classify_literal(v, lit.hint, lit.named) else { continue };
         if m.confidence < Confidence::Medium || !looks_live(v) || looks_fake(v) {
             continue;
         }

@@ -46,7 +46,7 @@ impl Check for HardcodedKey {
         }
         for lit in &code.key_literals {
             let v = lit.value.expose();
-            let Some(m) = cx.catalog.classify_literal(v, lit.hint, lit.name.is_some()) else { continue };
+            let Some(m) = cx.catalog.classify_literal(v, lit.hint, lit.named) else { continue };
             if m.confidence < Confidence::Medium || !looks_live(v) || looks_fake(v) {
                 continue;
             }

@@ -221,6 +221,7 @@ pub fn context(text: &str, lit: &mut KeyLiteral, catalog: &Catalog, mentions: &m
         if info.role == crate::roles::NameRole::Key {
             lit.name = Some(name.to_string());
             lit.hint = info.slot.filter(|p| candidates.contains(p));
+            lit.named = lit.hint.is_some();
         }
     }
     if lit.hint.is_none() && m.confidence == Confidence::Low {
