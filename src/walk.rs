@@ -373,6 +373,20 @@ fn error_path(err: &ignore::Error, root: &Path, prefix: &str) -> String {
     )
 }
 
+/// `dir` is `root` or inside it: a byte prefix ending at a separator, else `Path::starts_with`.
+fn under(dir: &Path, root: &Path) -> bool {
+    let (d, r) = (
+        dir.as_os_str().as_encoded_bytes(),
+        root.as_os_str().as_encoded_bytes(),
+    );
+    if let Some(rest) = d.strip_prefix(r) {
+        if rest.is_empty() || std::path::is_separator(char::from(rest[0])) {
+            return true;
+        }
+    }
+    dir.starts_with(root)
+}
+
 /// The entry's path with the canonical root in place of the given root.
 fn canon_under(canon_root: &Path, root: &Path, path: &Path) -> PathBuf {
     match path.strip_prefix(root) {
@@ -637,18 +651,20 @@ impl GitignoreChain {
 
     /// [`Self::is_ignored`] with the caller's last folder remembered in `cache`.
     pub fn is_ignored_cached(&self, path: &Path, is_dir: bool, cache: &mut FolderCache) -> bool {
+        // called twice for every file: paths are compared as bytes (`Path`'s own comparisons
+        // parse components), which only costs a cache miss where two spellings differ
         let canon;
-        let path = if self.given == self.root {
+        let path = if self.given.as_os_str() == self.root.as_os_str() {
             path
         } else {
             canon = canon_under(&self.root, &self.given, path);
             &canon
         };
-        let Some(dir) = path.parent().filter(|d| d.starts_with(&self.root)) else {
+        let Some(dir) = path.parent().filter(|d| under(d, &self.root)) else {
             return false;
         };
         let folder = match cache {
-            Some(f) if f.path == dir => Arc::clone(f),
+            Some(f) if f.path.as_os_str() == dir.as_os_str() => Arc::clone(f),
             _ => {
                 let f = self.folder(dir);
                 *cache = Some(Arc::clone(&f));

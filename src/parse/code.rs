@@ -198,9 +198,7 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
         key_literals: Vec::new(),
         bundle_leaks: Vec::new(),
         hosts: Vec::new(),
-        skips_tests: [&b"skipif"[..], b"skipIf", b"pytest.skip(", b".skip("]
-            .iter()
-            .any(|w| memchr::memmem::find(text.as_bytes(), w).is_some()),
+        skips_tests: skips_tests(text.as_bytes()),
     };
     if lang == Lang::Other {
         code.key_literals = crate::parse::text::scan(text, catalog);
@@ -1263,6 +1261,17 @@ fn alnum_runs(b: &[u8], n: usize, mut f: impl FnMut(usize, usize)) {
     }
 }
 
+/// Does the file skip tests conditionally (`skipif`, `skipIf`, `pytest.skip(`, `.skip(`)? One
+/// search for `skip` instead of one pass over the file per spelling.
+fn skips_tests(b: &[u8]) -> bool {
+    memchr::memmem::find_iter(b, b"skip").any(|i| {
+        let after = &b[i + 4..];
+        after.starts_with(b"if")
+            || after.starts_with(b"If")
+            || (after.starts_with(b"(") && i > 0 && b[i - 1] == b'.')
+    })
+}
+
 /// Where a `'use client'` / `"use server"` directive is, if the file starts with one (after
 /// blanks and comments): the one place a directive counts, so it needs no anchor word.
 fn directive_at(b: &[u8]) -> Option<(usize, usize)> {
@@ -1417,6 +1426,22 @@ mod tests {
                 i = i.max(s + 1);
             }
             proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn skip_spellings() {
+        for t in [
+            "@pytest.mark.skipif(x)",
+            "it.skipIf(y)",
+            "pytest.skip(\"no\")",
+            "test.skip(",
+            "describe.skip(",
+        ] {
+            assert!(skips_tests(t.as_bytes()), "{t}");
+        }
+        for t in ["skip", "skipped(", "the skip( here", "skipIt", ""] {
+            assert!(!skips_tests(t.as_bytes()), "{t}");
         }
     }
 
