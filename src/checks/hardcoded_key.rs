@@ -8,9 +8,12 @@ use crate::values::{looks_fake, looks_live};
 declare_check! {
     /// ## What it does
     /// Finds a key literal of a catalog format in committed source code (JS/TS, Python, and any
-    /// other language by prefix: Go, Rust, Ruby, Java, Kotlin, C#, PHP, shell, notebooks…).
-    /// Obvious fakes and placeholders stay quiet (`sk-...`, `sk-test-fake`, repeated characters,
-    /// values saying test/fake/dummy/example). Browser code is `client-side-key`'s.
+    /// other language by prefix: Go, Rust, Ruby, Java, Kotlin, C#, PHP, PowerShell…), commented-out
+    /// lines included. A shape several providers share (`sk-` + 32 hex) counts when the file names
+    /// the provider: the variable it is assigned to (`DEEPSEEK_API_KEY`), or a base URL, env name
+    /// or SDK of the provider in the same file. Obvious fakes and placeholders stay quiet
+    /// (`sk-...`, `sk-test-fake`, repeated characters, values saying test/fake/dummy/example).
+    /// Browser code is `client-side-key`'s; scripts, docs and notebooks are `committed-key`'s.
     ///
     /// ## Why it breaks
     /// A committed key is found by scrapers within minutes and revoked by its provider; then
