@@ -414,6 +414,8 @@ pub struct Catalog {
     extra_gateways: HashSet<String>,
     /// what the code front end searches for before it tokenizes (built on first use)
     code_anchors: std::sync::OnceLock<CodeAnchors>,
+    /// what the literal pass searches every text file for (built on first use)
+    text_anchors: std::sync::OnceLock<crate::parse::text::Anchors>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -634,6 +636,7 @@ impl Catalog {
             by_host,
             extra_gateways: gateways.iter().map(|g| g.to_ascii_lowercase()).collect(),
             code_anchors: std::sync::OnceLock::new(),
+            text_anchors: std::sync::OnceLock::new(),
         })
     }
 
@@ -728,6 +731,43 @@ impl Catalog {
                 prefixless_run,
             }
         })
+    }
+
+    /// The literal pass's search automaton, built once per catalog.
+    pub fn text_anchors(&self) -> &crate::parse::text::Anchors {
+        self.text_anchors
+            .get_or_init(|| crate::parse::text::Anchors::build(self))
+    }
+
+    /// A key literal's match with what its file says about it: a shape several providers
+    /// share becomes the one provider the file names (`hint`), high when the literal's own
+    /// name says so, medium when a host, env name or SDK elsewhere in the file does.
+    pub fn classify_literal(
+        &self,
+        value: &str,
+        hint: Option<usize>,
+        named: bool,
+    ) -> Option<KeyMatch> {
+        // a name vouches for the shape (and lets a format that needs one match); a mention
+        // elsewhere in the file only picks among the providers that share it
+        let m = self.classify_key(value, hint.filter(|_| named))?;
+        match hint {
+            Some(h)
+                if m.candidates.len() > 1
+                    && m.candidates.iter().any(|c| *c == self.providers[h].id) =>
+            {
+                Some(KeyMatch {
+                    candidates: vec![self.providers[h].id.clone()],
+                    confidence: if named {
+                        Confidence::High
+                    } else {
+                        m.confidence.max(Confidence::Medium)
+                    },
+                    format: m.format,
+                })
+            }
+            _ => Some(m),
+        }
     }
 
     /// Every distinct literal prefix of the token formats, LLM keys and other secrets (for the
@@ -837,6 +877,18 @@ impl Catalog {
 
     /// An LLM key first, else another issuer's secret: what the exposure checks and the
     /// literal searches ask of a value found with no name (a literal in code, a settings leaf).
+    /// [`Catalog::classify_literal`] for any token: an LLM key (judged with what its file says
+    /// about it), else another issuer's secret (judged with the name it is assigned to).
+    pub fn classify_literal_token(&self, lit: &crate::facts::KeyLiteral) -> Option<Token> {
+        let v = lit.value.expose();
+        self.classify_literal(v, lit.hint, lit.named)
+            .map(Token::Key)
+            .or_else(|| {
+                self.classify_secret(v, lit.name.as_deref())
+                    .map(Token::Secret)
+            })
+    }
+
     pub fn classify_token(&self, value: &str) -> Option<Token> {
         self.classify_key(value, None)
             .map(Token::Key)

@@ -41,8 +41,138 @@ pub enum FileKind {
     Source,
     /// editor / coding-agent settings of a tool in `rules/tools.toml` (`.cursor/mcp.json`)
     Settings,
-    /// `README*.md`: read only for the variable names its setup section documents
+    /// `README*.md`: read only for the variable names its setup section documents (and key
+    /// literals)
     Readme,
+    /// Jupyter notebooks (`.ipynb`): key literals in cell sources and text outputs
+    Notebook,
+    /// any other text file: read by the literal pass only (key literals), and only when its
+    /// raw bytes hold a key format's start
+    Text,
+}
+
+/// Extensions of files that are never text worth a literal pass: images, media, archives,
+/// fonts, compiled objects, model weights and data blobs, lock files and checksums (hashes that
+/// merely look random), source maps and minified bundles.
+const NOT_TEXT_EXT: &[&str] = &[
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",
+    "ico",
+    "icns",
+    "bmp",
+    "tif",
+    "tiff",
+    "svg",
+    "avif",
+    "heic",
+    "psd",
+    "pdf",
+    "zip",
+    "gz",
+    "tgz",
+    "bz2",
+    "xz",
+    "zst",
+    "7z",
+    "rar",
+    "tar",
+    "jar",
+    "war",
+    "class",
+    "so",
+    "dylib",
+    "dll",
+    "exe",
+    "bin",
+    "o",
+    "a",
+    "obj",
+    "lib",
+    "wasm",
+    "woff",
+    "woff2",
+    "ttf",
+    "otf",
+    "eot",
+    "mp3",
+    "mp4",
+    "wav",
+    "ogg",
+    "webm",
+    "mov",
+    "avi",
+    "flac",
+    "m4a",
+    "pyc",
+    "pyo",
+    "db",
+    "sqlite",
+    "sqlite3",
+    "parquet",
+    "arrow",
+    "feather",
+    "npy",
+    "npz",
+    "pkl",
+    "pickle",
+    "pt",
+    "pth",
+    "onnx",
+    "h5",
+    "safetensors",
+    "ckpt",
+    "gguf",
+    "lock",
+    "sum",
+    "map",
+    "snap",
+    "pem",
+    "crt",
+    "der",
+    "p12",
+    "pfx",
+    "keystore",
+    "jks",
+    "csv",
+    "tsv",
+    "lockb",
+    "xlsx",
+    "docx",
+    "pptx",
+    "xls",
+    "doc",
+    "ppt",
+    "dat",
+    "idx",
+    "pack",
+];
+
+/// Names of lock files whose extension says nothing (`package-lock.json`, `pnpm-lock.yaml`).
+const LOCK_NAMES: &[&str] = &[
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "pnpm-lock.yaml",
+    "composer.lock",
+    "go.sum",
+];
+
+/// Is a file no other front end reads worth the literal pass, by its name?
+fn text_candidate(lower: &str) -> bool {
+    if LOCK_NAMES.contains(&lower)
+        || lower.ends_with(".min.js")
+        || lower.ends_with(".min.css")
+        || lower.ends_with(".bundle.js")
+        || lower.ends_with(".min.mjs")
+    {
+        return false;
+    }
+    match lower.rsplit_once('.') {
+        Some((_, ext)) => !NOT_TEXT_EXT.contains(&ext),
+        None => true,
+    }
 }
 
 const EXAMPLE_WORDS: &[&str] = &[
@@ -127,13 +257,16 @@ pub fn classify(rel_path: &str) -> Option<FileKind> {
     {
         return Some(FileKind::Script);
     }
+    if lower.ends_with(".ipynb") {
+        return Some(FileKind::Notebook);
+    }
     if crate::parse::code::lang_of(rel_path).is_some() {
         return Some(FileKind::Source);
     }
     if lower.starts_with("readme") && (lower.ends_with(".md") || lower.ends_with(".mdx")) {
         return Some(FileKind::Readme);
     }
-    None
+    text_candidate(&lower).then_some(FileKind::Text)
 }
 
 fn dotenv_role(name: &str) -> Option<DotenvRole> {
@@ -215,11 +348,14 @@ mod tests {
             classify("sub/.github/workflows/ci.yaml"),
             Some(FileKind::Workflow)
         );
-        assert_eq!(classify(".github/workflows/sub/x.yml"), None);
+        assert_eq!(
+            classify(".github/workflows/sub/x.yml"),
+            Some(FileKind::Text)
+        );
         assert_eq!(classify("actions/setup/action.yml"), Some(FileKind::Action));
         // a generic name is read as a possible LiteLLM config (needs `model_list` inside)
         assert_eq!(classify("config.yml"), Some(FileKind::Settings));
-        assert_eq!(classify("settings.yml"), None);
+        assert_eq!(classify("settings.yml"), Some(FileKind::Text));
         assert_eq!(classify(".cursor/mcp.json"), Some(FileKind::Settings));
         for (p, k) in [
             ("Dockerfile", FileKind::Dockerfile),
@@ -241,9 +377,30 @@ mod tests {
         ] {
             assert_eq!(classify(p), Some(k), "{p}");
         }
-        assert_eq!(classify("dockerfile-notes.md"), None);
+        assert_eq!(classify("dockerfile-notes.md"), Some(FileKind::Text));
+        for p in [
+            "run.bat",
+            "deploy.cmd",
+            "application.properties",
+            "docs/setup.md",
+            "LICENSE",
+        ] {
+            assert_eq!(classify(p), Some(FileKind::Text), "{p}");
+        }
+        for p in [
+            "logo.png",
+            "yarn.lock",
+            "package-lock.json",
+            "vendor.min.js",
+            "app.js.map",
+        ] {
+            assert_eq!(classify(p), None, "{p}");
+        }
+        assert_eq!(classify("nb/analysis.ipynb"), Some(FileKind::Notebook));
         for (path, want) in cases {
-            assert_eq!(classify(path), want.clone().map(FileKind::Dotenv), "{path}");
+            // a name that is no dotenv file is left to the literal pass
+            let want = want.clone().map_or(FileKind::Text, FileKind::Dotenv);
+            assert_eq!(classify(path), Some(want), "{path}");
         }
     }
 }

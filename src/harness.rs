@@ -23,6 +23,8 @@ pub const FRONT_ENDS: &[(FileKind, &str)] = &[
     (FileKind::Settings, ".vscode/mcp.json"),
     (FileKind::Settings, ".codex/config.toml"),
     (FileKind::Settings, ".continue/config.yaml"),
+    (FileKind::Notebook, "nb/explore.ipynb"),
+    (FileKind::Text, "run.bat"),
 ];
 
 /// The front ends one fuzz target drives, by target name, picked from [`FRONT_ENDS`] by what
@@ -63,7 +65,8 @@ pub fn spans_ok(text: &str, f: &FileFacts) -> Result<(), String> {
         .iter()
         .flat_map(|a| [a.name_span, a.value_span, a.stmt_span])
         .chain(f.parse_issues.iter().map(|p| p.span))
-        .chain(f.exprs.iter().map(|e| e.span));
+        .chain(f.exprs.iter().map(|e| e.span))
+        .chain(f.literals.iter().map(|l| l.span));
     for s in spans {
         if text.get(s.range()).is_none() {
             return Err(format!(

@@ -68,6 +68,27 @@ pub fn invisible_problem(value: &str) -> Option<&'static str> {
     None
 }
 
+/// A format-valid value that says it is not a real key (`…test…`, `…fake…`, `…1234567…`,
+/// `…abcdefgh…`): test doubles and documentation.
+pub fn looks_fake(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    [
+        "fake",
+        "test",
+        "dummy",
+        "example",
+        "sample",
+        "placeholder",
+        "xxxx",
+        "0000",
+        "1234567",
+        "abcdefgh",
+        "redacted",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
+}
+
 /// Does a value that matched a key format look like a real, live key (not a placeholder)?
 pub fn looks_live(value: &str) -> bool {
     let v = value.trim();

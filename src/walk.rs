@@ -302,6 +302,12 @@ pub fn walk(
             if buf.capacity() > (8 << 20) {
                 buf = Vec::new();
             }
+            // the literal pass (any other text file) reads committed files only, and what it
+            // cannot read, or finds nothing in, leaves no trace
+            let literal_pass = kind == FileKind::Text;
+            if literal_pass && !committed {
+                return WalkState::Continue;
+            }
             // under --staged a tracked file is read as staged: its blob in the index
             let staged = match (git, &repo, &repo_rel) {
                 (Some(g), Some(repo), Some(r)) if tracking == Tracking::Tracked => {
@@ -314,17 +320,25 @@ pub fn walk(
             let read = match staged {
                 Some(Ok(bytes)) => {
                     blob = bytes;
-                    crate::fsread::decode(&blob, &kind)
+                    prefiltered(&blob, &kind, catalog)
                 }
                 Some(Err(size)) => {
                     Err((SkipReason::TooLarge, Some(format!("{size} bytes staged"))))
                 }
-                None => read(&path, &kind, opts.max_file_size, &mut buf),
+                None => read(&path, &kind, opts.max_file_size, &mut buf, catalog),
             };
             match read {
-                Ok(decoded) => {
+                Ok(None) => {}
+                Err(_) if literal_pass => {}
+                Ok(Some(decoded)) => {
                     let text = &*decoded.text;
                     let facts = parse_guarded(opts.parse, &kind, &rel, text, catalog);
+                    if matches!(kind, FileKind::Text | FileKind::Notebook)
+                        && facts.literals.is_empty()
+                        && facts.parse_issues.is_empty()
+                    {
+                        return WalkState::Continue;
+                    }
                     // a file with nothing to quote keeps no text (re-read if a finding needs
                     // it); a staged file always keeps it (the disk holds other text)
                     let mut source = if !from_index && index::releasable(&kind, &facts, text) {
@@ -533,6 +547,20 @@ fn error_path(err: &ignore::Error, root: &Path, prefix: &str) -> String {
     )
 }
 
+/// `dir` is `root` or inside it: a byte prefix ending at a separator, else `Path::starts_with`.
+fn under(dir: &Path, root: &Path) -> bool {
+    let (d, r) = (
+        dir.as_os_str().as_encoded_bytes(),
+        root.as_os_str().as_encoded_bytes(),
+    );
+    if let Some(rest) = d.strip_prefix(r) {
+        if rest.is_empty() || std::path::is_separator(char::from(rest[0])) {
+            return true;
+        }
+    }
+    dir.starts_with(root)
+}
+
 /// The entry's path with the canonical root in place of the given root.
 fn canon_under(canon_root: &Path, root: &Path, path: &Path) -> PathBuf {
     match path.strip_prefix(root) {
@@ -573,18 +601,34 @@ pub fn rel_path(root: &Path, path: &Path, prefix: &str) -> String {
 }
 
 /// Reads a file into `buf` (through [`crate::fsread`]: regular files only, at most `cap`
-/// bytes) and decodes it, or says why it is skipped.
+/// bytes) and decodes it, or says why it is skipped. `None`: a file for the literal pass whose
+/// raw bytes hold no key format's start (nothing is decoded).
 fn read<'b>(
     path: &Path,
     kind: &FileKind,
     cap: u64,
     buf: &'b mut Vec<u8>,
-) -> Result<crate::fsread::Decoded<'b>, (SkipReason, Option<String>)> {
+    catalog: &Catalog,
+) -> Result<Option<crate::fsread::Decoded<'b>>, (SkipReason, Option<String>)> {
     // a walked file is not a symlink, and a symlink's target is canonical: if the last
     // component is a symlink now, the file was swapped since the walker saw it
     crate::fsread::read_capped(path, cap, crate::fsread::Follow::Never, buf)
         .map_err(|e| e.skip())?;
-    crate::fsread::decode(buf, kind)
+    prefiltered(buf, kind, catalog)
+}
+
+/// Decodes a file's bytes, except a text file for the literal pass with no key prefix in it:
+/// `None` before any UTF-8 work.
+fn prefiltered<'b>(
+    bytes: &'b [u8],
+    kind: &FileKind,
+    catalog: &Catalog,
+) -> Result<Option<crate::fsread::Decoded<'b>>, (SkipReason, Option<String>)> {
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    if *kind == FileKind::Text && !utf16 && !crate::parse::text::has_anchor(bytes, catalog) {
+        return Ok(None);
+    }
+    crate::fsread::decode(bytes, kind).map(Some)
 }
 
 /// The ignore files [`GitignoreChain::new`] reads in each folder.
@@ -791,18 +835,20 @@ impl GitignoreChain {
 
     /// [`Self::is_ignored`] with the caller's last folder remembered in `cache`.
     pub fn is_ignored_cached(&self, path: &Path, is_dir: bool, cache: &mut FolderCache) -> bool {
+        // called twice for every file: paths are compared as bytes (`Path`'s own comparisons
+        // parse components), which only costs a cache miss where two spellings differ
         let canon;
-        let path = if self.given == self.root {
+        let path = if self.given.as_os_str() == self.root.as_os_str() {
             path
         } else {
             canon = canon_under(&self.root, &self.given, path);
             &canon
         };
-        let Some(dir) = path.parent().filter(|d| d.starts_with(&self.root)) else {
+        let Some(dir) = path.parent().filter(|d| under(d, &self.root)) else {
             return false;
         };
         let folder = match cache {
-            Some(f) if f.path == dir => Arc::clone(f),
+            Some(f) if f.path.as_os_str() == dir.as_os_str() => Arc::clone(f),
             _ => {
                 let f = self.folder(dir);
                 *cache = Some(Arc::clone(&f));

@@ -192,6 +192,53 @@ fn plant_everywhere(dir: &Path, keys: &[String]) {
                  env:\n          K: ${{{{ secrets.OPENAI_API_KEY }}}}\n"
             ),
         );
+        // the literal pass: scripts, batch, PowerShell, docs, properties, notebooks, any text
+        write(
+            dir,
+            &format!("{d}/scripts/setup.sh"),
+            &format!("export OPENAI_API_KEY=\"{k}\"\nexport DEEPSEEK_API_KEY={k} # {k}\n"),
+        );
+        write(
+            dir,
+            &format!("{d}/run.bat"),
+            &format!("set GEMINI_API_KEY={k}\r\nREM {k}\r\n"),
+        );
+        write(
+            dir,
+            &format!("{d}/start.ps1"),
+            &format!("$env:GROQ_API_KEY = \"{k}\"\n"),
+        );
+        write(
+            dir,
+            &format!("{d}/docs/setup.md"),
+            &format!("Run `OPENAI_API_KEY={k} make`; base https://api.deepseek.com\n\n    {k}\n"),
+        );
+        write(
+            dir,
+            &format!("{d}/src/main/resources/application.properties"),
+            &format!("spring.ai.openai.api-key={k}\nzhipu.key={k}\n# ZHIPUAI_API_KEY\n"),
+        );
+        write(dir, &format!("{d}/notes.txt"), &format!("{k}\n"));
+        write(
+            dir,
+            &format!("{d}/nb/explore.ipynb"),
+            &format!(
+                "{{\"cells\": [{{\"cell_type\": \"code\", \"source\": [\"import os\\n\", \"os.environ[\\\"DEEPSEEK_API_KEY\\\"] = \\\"{k}\\\"\\n\"], \
+                 \"outputs\": [{{\"output_type\": \"stream\", \"text\": [\"{k}\\n\"]}}]}}], \"nbformat\": 4}}\n"
+            ),
+        );
+        // a notebook that is not JSON: reported at the JSON line, with a parse note
+        write(
+            dir,
+            &format!("{d}/nb/broken.ipynb"),
+            &format!("{{\"cells\": [\"{k}\"\n"),
+        );
+        // a commented-out key in source
+        write(
+            dir,
+            &format!("{d}/commented.py"),
+            &format!("# client = OpenAI(api_key=\"{k}\")\n"),
+        );
         // a key used as a folder and a file name
         write(
             dir,
@@ -239,6 +286,22 @@ fn no_window_of_any_planted_key_in_any_output() {
     }
     // the runs above really printed findings about these files
     assert!(total > 100_000, "only {total} bytes of output");
+    // ... the literal pass's file kinds among them
+    let (_, json) = keylint(d, &["lint", ".", "--format", "json"], &[]);
+    let json = String::from_utf8_lossy(&json);
+    for path in [
+        "scripts/setup.sh",
+        "run.bat",
+        "start.ps1",
+        "docs/setup.md",
+        "application.properties",
+        "notes.txt",
+        "nb/explore.ipynb",
+        "nb/broken.ipynb",
+        "commented.py",
+    ] {
+        assert!(json.contains(path), "no finding in {path}");
+    }
     for written in ["summary.md", "out.sarif", "base.json"] {
         let text = std::fs::read(d.join(written)).expect(written);
         assert!(!text.is_empty(), "{written} is empty");

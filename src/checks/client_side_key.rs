@@ -164,7 +164,7 @@ impl Check for ClientSideKey {
         }
         if rt == Runtime::Browser {
             for lit in &code.key_literals {
-                let Some(token) = cx.catalog.classify_token(lit.value.expose()) else { continue };
+                let Some(token) = cx.catalog.classify_literal_token(lit) else { continue };
                 if token.confidence() < Confidence::Medium || !looks_live(lit.value.expose()) {
                     continue;
                 }

@@ -3,7 +3,7 @@ use crate::git::Tracking;
 use crate::checks::util::provider_names;
 use crate::checks::{Check, Cx, Meta};
 use crate::finding::{Finding, Label};
-use crate::values::looks_live;
+use crate::values::{looks_fake, looks_live};
 
 declare_check! {
     /// ## What it does
@@ -16,6 +16,17 @@ declare_check! {
     /// lists it. Outside a git repository a file counts as committed unless a `.gitignore` in
     /// the tree excludes it. Example files are checked too: a real key in `.env.example` is
     /// published with the repository.
+    ///
+    /// Every other committed text file gets the same literal pass: shell and batch scripts
+    /// (`export OPENAI_API_KEY="sk-…"`, `set GEMINI_API_KEY=…`, `$env:X = "…"`), Makefiles,
+    /// Markdown and READMEs, `.properties`, `.ini`, `.cfg`, YAML and JSON that are no known
+    /// config, and Jupyter notebooks (cell sources and text outputs, with the cell and its line
+    /// in the message). A key-shaped string counts when it has a catalog format's prefix, length
+    /// and alphabet; a shape several providers share (`sk-` + 32 hex: DeepSeek, DashScope) counts
+    /// only when the file names the provider (the variable it is assigned to, a base URL, an
+    /// env name). Placeholders (`sk-...`, `sk-your-key-here`, repeated characters), values that
+    /// say test/fake/example and lines that document a shape (`e.g.`, `for example`) stay quiet;
+    /// lock files, source maps, minified bundles and binary files are not read.
     ///
     /// ## Why it breaks
     /// Committed keys are found by scrapers within minutes of a push; providers revoke them
@@ -35,7 +46,7 @@ declare_check! {
         category: Exposure,
         severity: Error,
         confidence: High,
-        summary: "a live-looking key in a committed dotenv or compose file (tracked, or not gitignored)",
+        summary: "a live-looking key in a committed file: dotenv, compose, script, docs, notebook, any text",
     }
 }
 
@@ -46,6 +57,9 @@ impl Check for CommittedKey {
 
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
         let f = &cx.index.files[file];
+        if f.committed && !f.facts.literals.is_empty() {
+            literals(cx, file, out);
+        }
         // literal keys in other committed files are other checks' business (secret-as-variable)
         if !f.committed || !matches!(f.kind, crate::classify::FileKind::Dotenv(_) | crate::classify::FileKind::Compose) {
             return;
@@ -92,3 +106,62 @@ impl Check for CommittedKey {
         }
     }
 }
+
+/// What a committed file is, for the message.
+fn what(f: &crate::index::IndexedFile) -> String {
+    use crate::classify::FileKind;
+    let name = f.source.rel_path.rsplit('/').next().unwrap_or("");
+    let lower = name.to_ascii_lowercase();
+    let ends = |exts: &[&str]| exts.iter().any(|e| lower.ends_with(e));
+    match f.kind {
+        FileKind::Script => "a script".into(),
+        FileKind::Readme => "a README".into(),
+        FileKind::Notebook => "a notebook".into(),
+        _ if ends(&[".bat", ".cmd", ".ps1", ".psm1", ".sh", ".zsh", ".fish", ".envrc"]) => "a script".into(),
+        _ if ends(&[".md", ".mdx", ".rst", ".txt", ".adoc", ".html"]) => "documentation".into(),
+        _ => format!("`{name}`"),
+    }
+}
+
+/// Key literals the literal pass found in a committed file that no other front end reads for
+/// keys (scripts, docs, notebooks, any text).
+fn literals(cx: &Cx, file: usize, out: &mut Vec<Finding>) {
+    let f = &cx.index.files[file];
+    for lit in &f.facts.literals {
+        let v = lit.value.expose();
+        let Some(token) = cx.catalog.classify_literal_token(lit) else { continue };
+        if token.confidence() < Confidence::Medium || !looks_live(v) || looks_fake(v) {
+            continue;
+        }
+        // a Firebase web config apiKey beside authDomain is public by design, not a Gemini key
+        if cx.catalog.public_by_context(v, &f.source.text, lit.span).is_some() {
+            continue;
+        }
+        let (label, whats, env) = match &token {
+            Token::Key(m) => {
+                let ps: Vec<usize> = m.candidates.iter().filter_map(|c| cx.catalog.index_of(c)).collect();
+                let whose = provider_names(cx.catalog, &ps);
+                let env = ps.first().and_then(|&p| cx.catalog.provider(p).key_env.first().cloned());
+                (format!("{whose} {}", cx.catalog.format(m.format).kind), format!("{whose} key"), env)
+            }
+            Token::Secret(m) => {
+                let sec = cx.catalog.secret(*m);
+                (sec.what(), sec.what(), sec.env.first().cloned())
+            }
+        };
+        let env = env.unwrap_or_else(|| "an environment variable or a secret store".into());
+        let place = lit.place.as_ref().map_or_else(String::new, |p| format!(" ({p})"));
+        let under = lit.name.as_ref().map_or_else(String::new, |n| format!(" under `{n}`"));
+        out.push(
+            Finding::new(
+                &CommittedKey::META,
+                Label::new(file, lit.span, label),
+                format!("{whats} `{}`{under} is committed in {}{place}{}", lit.value, what(f), f.committed_note()),
+            )
+            .confidence(token.confidence())
+            .help(format!("revoke and rotate this key, remove it from git history, and read it from {env}"))
+            .evidence(format!("{}|{}", lit.name.as_deref().unwrap_or("literal"), cx.catalog.token_id(&token))),
+        );
+    }
+}
+

@@ -3,16 +3,19 @@ use crate::checks::util::token_what;
 use crate::checks::{Check, Cx, Meta};
 use crate::finding::{Finding, Label};
 use crate::runtime::{Runtime, runtime};
-use crate::values::looks_live;
+use crate::values::{looks_fake, looks_live};
 
 declare_check! {
     /// ## What it does
     /// Finds a key literal of a catalog format in committed source code (JS/TS, Python, and any
-    /// other language by prefix: Go, Rust, Ruby, Java, Kotlin, C#, PHP, shell, notebooks…): an
-    /// LLM key, or another issuer's token (`rules/secrets.toml`: GitHub `ghp_`, Stripe
-    /// `sk_live_`, a Supabase `service_role` JWT, AWS `AKIA…`), named in the message.
-    /// Obvious fakes and placeholders stay quiet (`sk-...`, `sk-test-fake`, repeated characters,
-    /// values saying test/fake/dummy/example). Browser code is `client-side-key`'s.
+    /// other language by prefix: Go, Rust, Ruby, Java, Kotlin, C#, PHP, PowerShell…), commented-out
+    /// lines included: an LLM key, or another issuer's token (`rules/secrets.toml`: GitHub
+    /// `ghp_`, Stripe `sk_live_`, a Supabase `service_role` JWT, AWS `AKIA…`), named in the
+    /// message. A shape several providers share (`sk-` + 32 hex) counts when the file names the
+    /// provider: the variable it is assigned to (`DEEPSEEK_API_KEY`), or a base URL, env name or
+    /// SDK of the provider in the same file. Obvious fakes and placeholders stay quiet (`sk-...`,
+    /// `sk-test-fake`, repeated characters, values saying test/fake/dummy/example). Browser code
+    /// is `client-side-key`'s; scripts, docs and notebooks are `committed-key`'s.
     ///
     /// ## Why it breaks
     /// A committed key is found by scrapers within minutes and revoked by its provider; then
@@ -34,11 +37,6 @@ declare_check! {
     }
 }
 
-fn obviously_fake(v: &str) -> bool {
-    let l = v.to_ascii_lowercase();
-    ["fake", "test", "dummy", "example", "sample", "placeholder", "xxxx", "0000", "1234567"].iter().any(|w| l.contains(w))
-}
-
 impl Check for HardcodedKey {
     fn meta(&self) -> &'static Meta {
         &Self::META
@@ -53,8 +51,8 @@ impl Check for HardcodedKey {
         }
         for lit in &code.key_literals {
             let v = lit.value.expose();
-            let Some(token) = cx.catalog.classify_token(v) else { continue };
-            if token.confidence() < Confidence::Medium || !looks_live(v) || obviously_fake(v) {
+            let Some(token) = cx.catalog.classify_literal_token(lit) else { continue };
+            if token.confidence() < Confidence::Medium || !looks_live(v) || looks_fake(v) {
                 continue;
             }
             // a Firebase web config apiKey beside authDomain is public by design, not a Gemini key

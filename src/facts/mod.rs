@@ -103,6 +103,37 @@ pub struct ExprRef {
     pub step: Option<usize>,
 }
 
+/// A string of a catalog key format written in a file (code, a script, a notebook, prose).
+#[derive(Debug, Clone)]
+pub struct KeyLiteral {
+    pub value: SecretStr,
+    pub span: Span,
+    /// the key-like name it is assigned to on its line (`OPENAI_API_KEY=`, `$env:X = `,
+    /// `apiKey:`), when there is one
+    pub name: Option<String>,
+    /// the provider the file names for a shape several providers share (`sk-` + 32 hex): by
+    /// the assigned name (`DEEPSEEK_API_KEY`), or by a host, env name or SDK of that provider
+    /// written in the same file
+    pub hint: Option<usize>,
+    /// the hint comes from the assigned name itself (not from elsewhere in the file)
+    pub named: bool,
+    /// where inside a container format it sits, for messages (`cell 3, line 2` of a notebook)
+    pub place: Option<String>,
+}
+
+impl KeyLiteral {
+    pub fn new(value: &str, span: Span) -> Self {
+        KeyLiteral {
+            value: SecretStr::new(value),
+            span,
+            name: None,
+            hint: None,
+            named: false,
+            place: None,
+        }
+    }
+}
+
 /// Everything one front end learned from one file.
 #[derive(Debug, Default)]
 pub struct FileFacts {
@@ -113,6 +144,9 @@ pub struct FileFacts {
     pub parse_issues: Vec<ParseIssue>,
     pub scopes: Vec<FileScope>,
     pub exprs: Vec<ExprRef>,
+    /// key literals of the text pass (scripts, prose, notebooks, any other text file); code
+    /// keeps its own in [`crate::parse::code::CodeFacts`]
+    pub literals: Vec<KeyLiteral>,
     pub outline: Outline,
 }
 

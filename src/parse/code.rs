@@ -45,9 +45,9 @@ pub fn lang_of(path: &str) -> Option<Lang> {
         "js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx" | "mts" | "cts" | "vue" | "svelte"
         | "astro" => Lang::Js,
         "py" | "pyi" => Lang::Py,
-        "go" | "rs" | "rb" | "java" | "kt" | "kts" | "cs" | "php" | "swift" | "scala" | "ipynb"
-        | "dart" | "ex" | "exs" | "c" | "cc" | "cpp" | "h" | "hpp" | "m" | "r" | "lua" | "pl"
-        | "ps1" | "groovy" | "tf" | "hcl" => Lang::Other,
+        "go" | "rs" | "rb" | "java" | "kt" | "kts" | "cs" | "php" | "swift" | "scala" | "dart"
+        | "ex" | "exs" | "c" | "cc" | "cpp" | "h" | "hpp" | "m" | "r" | "lua" | "pl" | "ps1"
+        | "groovy" | "tf" | "hcl" => Lang::Other,
         _ => return None,
     })
 }
@@ -125,11 +125,7 @@ pub struct HeaderUse {
     pub key_names: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
-pub struct KeyLiteral {
-    pub value: SecretStr,
-    pub span: Span,
-}
+pub use crate::facts::KeyLiteral;
 
 #[derive(Debug, Clone)]
 pub struct BundleLeak {
@@ -202,12 +198,10 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
         key_literals: Vec::new(),
         bundle_leaks: Vec::new(),
         hosts: Vec::new(),
-        skips_tests: [&b"skipif"[..], b"skipIf", b"pytest.skip(", b".skip("]
-            .iter()
-            .any(|w| memchr::memmem::find(text.as_bytes(), w).is_some()),
+        skips_tests: skips_tests(text.as_bytes()),
     };
     if lang == Lang::Other {
-        code.key_literals = scan_literals(text, catalog);
+        code.key_literals = crate::parse::text::scan(text, catalog);
         facts.outline = Outline::Code(Box::new(code));
         return facts;
     }
@@ -270,12 +264,10 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
             && !trimmed.contains(' ')
             && catalog.classify_token(trimmed).is_some()
         {
-            code.key_literals.push(KeyLiteral {
-                value: SecretStr::new(trimmed),
-                span: t.span,
-            });
+            code.key_literals.push(KeyLiteral::new(trimmed, t.span));
         }
     }
+    key_literal_context(text, windows.as_deref(), catalog, &mut code.key_literals);
     if bundle_config {
         code.bundle_leaks = a.bundle_leaks(name.starts_with("next."), &aliases);
     }
@@ -1269,6 +1261,17 @@ fn alnum_runs(b: &[u8], n: usize, mut f: impl FnMut(usize, usize)) {
     }
 }
 
+/// Does the file skip tests conditionally (`skipif`, `skipIf`, `pytest.skip(`, `.skip(`)? One
+/// search for `skip` instead of one pass over the file per spelling.
+fn skips_tests(b: &[u8]) -> bool {
+    memchr::memmem::find_iter(b, b"skip").any(|i| {
+        let after = &b[i + 4..];
+        after.starts_with(b"if")
+            || after.starts_with(b"If")
+            || (after.starts_with(b"(") && i > 0 && b[i - 1] == b'.')
+    })
+}
+
 /// Where a `'use client'` / `"use server"` directive is, if the file starts with one (after
 /// blanks and comments): the one place a directive counts, so it needs no anchor word.
 fn directive_at(b: &[u8]) -> Option<(usize, usize)> {
@@ -1358,42 +1361,34 @@ fn set_line_starts(text: &str, reads: &mut [EnvRead]) {
     }
 }
 
-/// Key literals in any other text source: prefix-anchored formats only, found with one
-/// aho-corasick pass over the catalog's prefixes before any regex runs.
-fn scan_literals(text: &str, catalog: &Catalog) -> Vec<KeyLiteral> {
-    let ac = &catalog.code_anchors().prefixes;
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut last_end = 0;
-    for m in ac.find_iter(text) {
-        let mut s = m.start();
-        while s > 0 && is_key_byte(b[s - 1]) {
-            s -= 1;
-        }
-        if s < last_end {
-            continue;
-        }
-        let mut e = m.end();
-        while e < b.len() && is_key_byte(b[e]) {
-            e += 1;
-        }
-        last_end = e;
-        let cand = &text[s..e];
-        if catalog
-            .classify_token(cand)
-            .is_some_and(|t| catalog.token_prefixed(&t) || cand.contains("T3BlbkFJ"))
-        {
-            out.push(KeyLiteral {
-                value: SecretStr::new(cand),
-                span: Span::new(s, e),
-            });
-        }
+/// Names and providers for the string literals found in tokens, plus the key literals that
+/// are not strings (a commented-out `# api_key = "sk-…"`, a key in a docstring's prose): the
+/// literal pass over the windows, which hold every key prefix of the file.
+fn key_literal_context(
+    text: &str,
+    windows: Option<&[(usize, usize)]>,
+    catalog: &Catalog,
+    lits: &mut Vec<KeyLiteral>,
+) {
+    let mut mentions = crate::parse::text::Mentions::default();
+    for lit in lits.iter_mut() {
+        crate::parse::text::context(text, lit, catalog, &mut mentions);
     }
-    out
-}
-
-fn is_key_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.'
+    let mut raw = Vec::new();
+    match windows {
+        Some(w) => {
+            for &(from, to) in w {
+                crate::parse::text::scan_range(text, from, to, catalog, &mut raw);
+            }
+        }
+        None => crate::parse::text::scan_range(text, 0, text.len(), catalog, &mut raw),
+    }
+    raw.retain(|r| {
+        !lits
+            .iter()
+            .any(|l| l.span.start < r.span.end && r.span.start < l.span.end)
+    });
+    lits.extend(raw);
 }
 
 #[cfg(test)]
@@ -1431,6 +1426,22 @@ mod tests {
                 i = i.max(s + 1);
             }
             proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn skip_spellings() {
+        for t in [
+            "@pytest.mark.skipif(x)",
+            "it.skipIf(y)",
+            "pytest.skip(\"no\")",
+            "test.skip(",
+            "describe.skip(",
+        ] {
+            assert!(skips_tests(t.as_bytes()), "{t}");
+        }
+        for t in ["skip", "skipped(", "the skip( here", "skipIt", ""] {
+            assert!(!skips_tests(t.as_bytes()), "{t}");
         }
     }
 

@@ -6,9 +6,11 @@ pub mod dockerfile;
 pub mod dockerignore;
 pub mod dotenv;
 pub mod lex;
+pub mod notebook;
 pub mod readme;
 pub mod script;
 pub mod settings;
+pub mod text;
 pub mod workflow;
 pub mod yaml;
 
@@ -30,8 +32,10 @@ pub fn parse(
         FileKind::Dockerfile => dockerfile::parse(text),
         FileKind::Compose => compose::parse(text),
         FileKind::DockerIgnore => dockerignore::parse(text),
-        FileKind::Script => script::parse(text),
+        FileKind::Script => script::parse(text, catalog),
         FileKind::Settings => settings::parse(path, text, catalog),
         FileKind::Readme => readme::parse(text, catalog),
+        FileKind::Notebook => notebook::parse(text, catalog),
+        FileKind::Text => text::parse(text, catalog),
     }
 }

@@ -8,7 +8,10 @@ use crate::facts::FileFacts;
 /// names with a key or base-URL role count, so a README's other capital words stay out.
 pub fn parse(text: &str, catalog: &crate::catalog::Catalog) -> FileFacts {
     use crate::roles::NameRole;
-    let mut facts = FileFacts::default();
+    let mut facts = FileFacts {
+        literals: crate::parse::text::scan(text, catalog),
+        ..FileFacts::default()
+    };
     let b = text.as_bytes();
     let mut i = 0;
     let mut seen = std::collections::HashSet::new();

@@ -1,5 +1,6 @@
-//! Shell scripts, Makefiles, justfiles and `package.json`: only what they pass to `--env-file`,
-//! and to which tool (`docker run` keeps quotes literally; `docker compose` strips them).
+//! Shell scripts, Makefiles, justfiles and `package.json`: what they pass to `--env-file`,
+//! and to which tool (`docker run` keeps quotes literally; `docker compose` strips them); scripts
+//! also get the literal pass ([`crate::parse::text`]).
 
 use std::sync::LazyLock;
 
@@ -63,9 +64,11 @@ pub fn package(text: &str) -> FileFacts {
     facts
 }
 
-pub fn parse(text: &str) -> FileFacts {
+/// `--env-file` consumers, and key literals (`export OPENAI_API_KEY="sk-…"`).
+pub fn parse(text: &str, catalog: &crate::catalog::Catalog) -> FileFacts {
     FileFacts {
         outline: Outline::Script(env_file_refs(text, Span::new)),
+        literals: crate::parse::text::scan(text, catalog),
         ..FileFacts::default()
     }
 }

@@ -153,7 +153,7 @@ fn to_tree(format: Format, text: &str) -> Result<Node, (Span, String)> {
 
 /// Refuse bracket nesting deeper than [`MAX_DEPTH`] (outside strings and comments): the JSONC
 /// and TOML parsers recurse per level.
-fn too_deep(text: &str, line_comment: &str) -> Result<(), (Span, String)> {
+pub(crate) fn too_deep(text: &str, line_comment: &str) -> Result<(), (Span, String)> {
     let b = text.as_bytes();
     let (mut depth, mut i) = (0usize, 0usize);
     let lc = line_comment.as_bytes();

@@ -132,6 +132,7 @@ pub fn secret_spans(file: &IndexedFile) -> Vec<Span> {
     if let Some(code) = file.facts.code() {
         spans.extend(code.key_literals.iter().map(|k| k.span));
     }
+    spans.extend(file.facts.literals.iter().map(|k| k.span));
     if let Some(s) = file.facts.settings() {
         spans.extend(s.secrets.iter().map(|k| k.span));
     }
