@@ -1360,7 +1360,7 @@ fn set_line_starts(text: &str, reads: &mut [EnvRead]) {
 
 /// Key literals in any other text source: prefix-anchored formats only, found with one
 /// aho-corasick pass over the catalog's prefixes before any regex runs.
-fn scan_literals(text: &str, catalog: &Catalog) -> Vec<KeyLiteral> {
+pub fn scan_literals(text: &str, catalog: &Catalog) -> Vec<KeyLiteral> {
     let ac = &catalog.code_anchors().prefixes;
     let b = text.as_bytes();
     let mut out = Vec::new();
