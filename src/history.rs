@@ -155,7 +155,7 @@ pub fn scan(
             format!("not a git repository (or any parent up to the root): {e}"),
         )
     })?;
-    repo.object_cache_size_if_unset(16 * 1024 * 1024);
+    with_pack_cache(&mut repo);
     let mut report = HistoryReport {
         range: opts.range.clone().unwrap_or_else(|| "HEAD".to_string()),
         ..HistoryReport::default()
@@ -245,21 +245,41 @@ pub fn scan(
     let sync = repo.clone().into_sync();
     let threads = opts.threads.max(1);
     let next = AtomicUsize::new(0);
+    // work order: the versions of one path in a row, in chunks, so each worker reads a file's
+    // deltas one after another and its delta-base cache holds their bases
+    const CHUNK: usize = 32;
+    let mut order: Vec<u32> = (0..u32::try_from(candidates.len()).unwrap_or(u32::MAX)).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&candidates[a as usize], &candidates[b as usize]);
+        (&x.path, x.commit).cmp(&(&y.path, y.commit))
+    });
     let results: Vec<(Vec<Hit>, usize, usize, Vec<String>)> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 let sync = &sync;
                 let next = &next;
                 let candidates = &candidates;
+                let order = &order;
                 let scanner = &scanner;
                 s.spawn(move || {
-                    let repo = sync.to_thread_local();
+                    let mut repo = sync.to_thread_local();
+                    with_pack_cache(&mut repo);
                     let mut hits = Vec::new();
                     let (mut read, mut skipped) = (0usize, 0usize);
                     let mut notes = Vec::new();
+                    let mut mine = Vec::new();
                     loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(c) = candidates.get(i) else { break };
+                        if mine.is_empty() {
+                            let from = next.fetch_add(CHUNK, Ordering::Relaxed);
+                            let Some(chunk) = order.get(from..(from + CHUNK).min(order.len()))
+                            else {
+                                break;
+                            };
+                            mine.extend(chunk.iter().rev().copied());
+                        }
+                        let Some(i) = mine.pop() else { break };
+                        let i = i as usize;
+                        let c = &candidates[i];
                         match read_blob(&repo, c.blob, opts.max_blob_size) {
                             Ok(Some(data)) => {
                                 read += 1;
@@ -359,6 +379,17 @@ pub fn scan(
     report.notes.sort();
     report.notes.dedup();
     Ok(report)
+}
+
+/// A delta-base cache for pack reads (gix sets none without its `max-performance` feature,
+/// which would pull in zlib-ng and more): versions of one file are deltas of each other, and
+/// reading them in a row (see the work order in [`scan`]) then inflates each base once.
+fn with_pack_cache(repo: &mut gix::Repository) {
+    repo.objects.set_pack_cache(|| {
+        Box::new(gix::odb::pack::cache::lru::StaticLinkedList::<64>::new(
+            32 * 1024 * 1024,
+        ))
+    });
 }
 
 fn short(id: &gix::oid) -> String {

@@ -132,6 +132,16 @@ fn human(report: &HistoryReport, o: &Options, out: &mut dyn Write) -> std::io::R
     Ok(())
 }
 
+/// First 16 hex digits of the SHA-256 of a key.
+pub fn fingerprint(key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(key.as_bytes())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 fn count(n: usize, what: &str) -> String {
     if n == 1 {
         format!("1 {what}")
@@ -169,6 +179,9 @@ struct JsonFinding<'a> {
     status: &'static str,
     later_occurrences: usize,
     message: String,
+    /// first 16 hex digits of the key's SHA-256: the same key across runs and tools, without
+    /// the key
+    fingerprint: String,
 }
 
 #[derive(Serialize)]
@@ -202,6 +215,7 @@ fn json(report: &HistoryReport, out: &mut dyn Write) -> std::io::Result<()> {
                 status: f.status(),
                 later_occurrences: f.later,
                 message: s.message,
+                fingerprint: fingerprint(f.key.expose()),
             }
         })
         .collect();
