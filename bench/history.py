@@ -3,8 +3,10 @@
 
 For each repository (a git dir, e.g. a bare mirror fetched into /work/.mirror/OWNER+NAME/repo):
 - `keylint history HEAD GITDIR --format json` (release build);
-- the honest floor: `git log -p HEAD | rg -c -F -e sk- -e AIza -e gsk_ -e xai-` (git walks and
-  diffs, rg reads; no regex work, no finding);
+- the honest floor: git lists every object reachable from HEAD and prints each once
+  (`git rev-list --objects HEAD | git cat-file --batch`), and `rg -c -F -e sk- -e AIza -e gsk_
+  -e xai-` reads it: the same walk and reads as keylint, no regex work, no finding. (`git log -p
+  HEAD | rg …` stops at the first missing blob of a partial mirror, and diffs every commit.)
 - trufflehog 2 (PyPI `trufflehog==2.2.1`, `--regex --entropy=False`, HEAD's branch only) on a
   local no-checkout clone, when `--trufflehog BIN` is given, under `--timeout` seconds.
 
@@ -25,6 +27,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -37,10 +40,14 @@ def timed(cmd, timeout=None, shell=False, cwd=None):
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
         full = ["/usr/bin/time", "-v", "-o", tf.name]
         full += ["bash", "-c", cmd] if shell else cmd
+        # its own process group, so a timeout ends the tool too, not only /usr/bin/time
+        p = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=cwd,
+                             start_new_session=True)
         try:
-            p = subprocess.run(full, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                               timeout=timeout, cwd=cwd)
+            out, _ = p.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.communicate()
             return None, b"", None, None
         text = tf.read()
     wall = rss = None
@@ -52,7 +59,7 @@ def timed(cmd, timeout=None, shell=False, cwd=None):
             wall = sum(x * 60 ** i for i, x in enumerate(reversed(parts)))
         elif line.startswith("Maximum resident set size"):
             rss = int(line.rsplit(" ", 1)[1]) / 1024
-    return p.returncode, p.stdout, wall, rss
+    return p.returncode, out, wall, rss
 
 
 def fp(s):
@@ -114,8 +121,9 @@ def main():
         code, out, wall, rss = runs[len(runs) // 2]
         report = json.loads(out)
         ours = {f["fingerprint"]: f for f in report["findings"]}
-        floor = timed(f"git --git-dir '{g}' log -p HEAD | rg -c -F -e sk- -e AIza -e gsk_ -e xai-",
-                      shell=True)
+        floor = timed(f"git --git-dir '{g}' rev-list --objects --missing=allow-any HEAD "
+                      f"| cut -d' ' -f1 | git --git-dir '{g}' cat-file --batch "
+                      f"| rg -c -F -e sk- -e AIza -e gsk_ -e xai-", shell=True)
         row = {
             "repo": name, "commits": commits, "blobs": report["summary"]["blobs"],
             "k_wall": wall, "k_rss": rss, "k_keys": len(ours),
@@ -150,7 +158,7 @@ def main():
         return "—" if v is None else fmt.format(v)
 
     head = ("| repository | commits | blobs | keylint s | keylint RSS MiB | keys | "
-            "git log -p \\| rg s | floor RSS MiB |")
+            "git+rg floor s | floor RSS MiB |")
     sep = "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     if a.trufflehog:
         head += " trufflehog 2 s | trufflehog RSS MiB | trufflehog keys | both | only trufflehog | only keylint |"

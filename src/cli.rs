@@ -133,7 +133,7 @@ Examples:
   keylint history                        every commit reachable from HEAD
   keylint history origin/main..HEAD      only what a pull request adds (CI)
   keylint history main path/to/repo      another branch of another repository
-  keylint history --since 2024-01-01     commits since a date (what older commits hold counts as seen)
+  keylint history --since 2024-01-01     only commits since a date
 
 A key is reported once, at the first commit and path that added it, with the number of later
 blobs that hold it and whether HEAD's tree still holds it. Exit 1 when a key is found, 0 when

@@ -311,5 +311,36 @@ fn github(report: &HistoryReport, out: &mut dyn Write) -> std::io::Result<()> {
             ))
         )?;
     }
+    // the job summary, when the runner names its file
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        let md = |s: &str| redact::display(s).replace('|', "\\|");
+        let mut text = format!(
+            "## keylint history {}\n\n{} keys in {} commits\n\n",
+            md(&report.range),
+            report.findings.len(),
+            report.commits
+        );
+        if !report.findings.is_empty() {
+            text.push_str("| commit | date | path | provider | key | at HEAD |\n| --- | --- | --- | --- | --- | --- |\n");
+            for f in &report.findings {
+                let s = shown(f);
+                text.push_str(&format!(
+                    "| {} | {} | {}:{} | {} | `{}` | {} |\n",
+                    f.short_commit(),
+                    f.date,
+                    md(&s.path),
+                    f.line,
+                    md(&f.provider_name),
+                    s.key,
+                    f.status()
+                ));
+            }
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        file.write_all(text.as_bytes())?;
+    }
     Ok(())
 }
