@@ -938,6 +938,6 @@ mod tests {
         assert_eq!(l.position(t, 0), (1, 1));
         assert_eq!(l.position(t, 3), (2, 1));
         assert_eq!(l.position(t, 7), (2, 4));
-        assert_eq!(l.position(t, 9), (3, 1));
+        assert_eq!(l.position(t, 8), (3, 1));
     }
 }
