@@ -245,14 +245,23 @@ pub fn scan(
     let sync = repo.clone().into_sync();
     let threads = opts.threads.max(1);
     let next = AtomicUsize::new(0);
-    // work order: the versions of one path in a row, in chunks, so each worker reads a file's
-    // deltas one after another and its delta-base cache holds their bases
-    const CHUNK: usize = 32;
+    // work order: every version of one path goes to one worker, in a row, so its delta-base
+    // cache holds the bases the versions are deltas of (a path's versions are not split
+    // between workers that would each inflate the same bases)
     let mut order: Vec<u32> = (0..u32::try_from(candidates.len()).unwrap_or(u32::MAX)).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (&candidates[a as usize], &candidates[b as usize]);
         (&x.path, x.commit).cmp(&(&y.path, y.commit))
     });
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    for (k, &i) in order.iter().enumerate() {
+        match groups.last_mut() {
+            Some(g) if candidates[order[g.0] as usize].path == candidates[i as usize].path => {
+                g.1 = k + 1;
+            }
+            _ => groups.push((k, k + 1)),
+        }
+    }
     let results: Vec<(Vec<Hit>, usize, usize, Vec<String>)> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
@@ -260,6 +269,7 @@ pub fn scan(
                 let next = &next;
                 let candidates = &candidates;
                 let order = &order;
+                let groups = &groups;
                 let scanner = &scanner;
                 s.spawn(move || {
                     let mut repo = sync.to_thread_local();
@@ -270,12 +280,11 @@ pub fn scan(
                     let mut mine = Vec::new();
                     loop {
                         if mine.is_empty() {
-                            let from = next.fetch_add(CHUNK, Ordering::Relaxed);
-                            let Some(chunk) = order.get(from..(from + CHUNK).min(order.len()))
-                            else {
+                            let g = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(&(from, to)) = groups.get(g) else {
                                 break;
                             };
-                            mine.extend(chunk.iter().rev().copied());
+                            mine.extend(order[from..to].iter().rev().copied());
                         }
                         let Some(i) = mine.pop() else { break };
                         let i = i as usize;
@@ -387,7 +396,7 @@ pub fn scan(
 fn with_pack_cache(repo: &mut gix::Repository) {
     repo.objects.set_pack_cache(|| {
         Box::new(gix::odb::pack::cache::lru::StaticLinkedList::<64>::new(
-            32 * 1024 * 1024,
+            64 * 1024 * 1024,
         ))
     });
 }
