@@ -456,3 +456,50 @@ fn every_format_renders_without_the_key() {
         ".env"
     );
 }
+
+#[test]
+fn every_catalog_key_format_is_found_in_history() {
+    use keylint::catalog::CatalogFile;
+    let file: CatalogFile = toml::from_str(keylint::catalog::BUILTIN).expect("catalog");
+    let d = repo();
+    let p = d.path();
+    let mut want = Vec::new();
+    let mut env = String::new();
+    for (i, prov) in file.providers.iter().enumerate() {
+        let Some(name) = prov.key_env.first() else {
+            continue;
+        };
+        for (j, k) in prov.keys.iter().enumerate() {
+            let key = synth_key(&k.example, 500 + (i * 10 + j) as u64);
+            env.push_str(&format!("{name}={key}\n"));
+            want.push((prov.id.clone(), key));
+        }
+    }
+    assert!(want.len() >= 25, "{} formats", want.len());
+    // one file per key (a dotenv file per provider format), committed, then all deleted
+    for (n, line) in env.lines().enumerate() {
+        write(p, &format!("k{n}/.env"), &format!("{line}\n"));
+    }
+    git(p, &["add", "."]);
+    git(p, &["commit", "-qm", "keys"]);
+    git(p, &["rm", "-rq", "."]);
+    write(p, "a.txt", "a\n");
+    git(p, &["add", "."]);
+    git(p, &["commit", "-qm", "gone"]);
+    let (_, v) = json(p, &[]);
+    let f = findings(&v);
+    let fps: std::collections::HashSet<String> = f
+        .iter()
+        .map(|x| x["fingerprint"].as_str().unwrap_or("").to_string())
+        .collect();
+    let missed: Vec<&String> = want
+        .iter()
+        .filter(|(_, k)| !fps.contains(&keylint::render::history::fingerprint(k)))
+        .map(|(id, _)| id)
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "formats not found in history: {missed:?}"
+    );
+    assert!(f.iter().all(|x| x["at_head"] == false), "{v}");
+}
