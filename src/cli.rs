@@ -19,6 +19,9 @@ pub struct Cli {
 pub enum Command {
     /// Lint files and folders (default: the current folder)
     Lint(LintArgs),
+    /// Scan git history for key literals: every blob a commit added (default: every commit
+    /// reachable from HEAD; other branches and tags are not included unless a range names them)
+    History(HistoryArgs),
     /// List every check: id, category, default severity, summary
     Rules {
         /// Output format: a table, or JSON for tools
@@ -129,4 +132,48 @@ pub struct LintArgs {
     /// beside it. For pre-commit hooks
     #[arg(long, conflicts_with_all = ["fix", "diff", "write_baseline"])]
     pub staged: bool,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  keylint history                        every commit reachable from HEAD
+  keylint history origin/main..HEAD      only what a pull request adds (CI)
+  keylint history main path/to/repo      another branch of another repository
+  keylint history --since 2024-01-01     only commits since a date
+
+A key is reported once, at the first commit and path that added it, with the number of later
+blobs that hold it and whether HEAD's tree still holds it. Exit 1 when a key is found, 0 when
+none is, 2 when the run fails (not a git repository, a bad range).")]
+pub struct HistoryArgs {
+    /// Commits to scan: a commit, a branch, `A..B` (in B, not in A) or `A...B`
+    /// [default: HEAD, i.e. every commit reachable from HEAD]
+    #[arg(value_name = "REV-RANGE")]
+    pub range: Option<String>,
+    /// The repository (any folder inside it) [default: the current folder]. A single argument
+    /// that names an existing folder is taken as PATH.
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Only commits committed at or after this date (2024-01-31, "2 weeks ago", ISO 8601)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only commits committed at or before this date
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Config file (default: nearest keylint.toml or .keylint.toml from PATH upward); its
+    /// `allowed_keys` and `[scan] max_file_size` apply
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Print findings only: no summary, no notes
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Also list the problems met on the way (missing objects in a shallow clone)
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Worker threads (default: available cores)
+    #[arg(long, hide = true)]
+    pub threads: Option<usize>,
 }

@@ -55,6 +55,15 @@ pub enum Fatal {
     #[diagnostic(code(keylint::io))]
     Output(#[from] std::io::Error),
 
+    #[error("keylint history: {0}")]
+    #[diagnostic(
+        code(keylint::git),
+        help(
+            "run `keylint history` inside a git repository, or pass its folder: `keylint history HEAD path/to/repo`"
+        )
+    )]
+    History(String),
+
     #[error("refusing to overwrite {0}: keylint read it in this run")]
     #[diagnostic(
         code(keylint::usage),

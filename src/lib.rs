@@ -31,6 +31,7 @@ pub mod fix;
 pub mod fsread;
 pub mod git;
 pub mod harness;
+pub mod history;
 pub mod index;
 pub mod parse;
 pub mod paths;
@@ -513,7 +514,53 @@ fn run_keeping(
             Ok((0, None))
         }
         Command::Lint(args) => lint_command(&args, out, err),
+        Command::History(args) => history_command(&args, out, err).map(|c| (c, None)),
     }
+}
+
+fn history_command(
+    args: &cli::HistoryArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, Fatal> {
+    let started = std::time::Instant::now();
+    // one argument naming an existing folder is the repository, not a revision
+    let (range, path) = match (&args.range, &args.path) {
+        (Some(r), None) if Path::new(r).is_dir() => (None, Some(PathBuf::from(r))),
+        (r, p) => (r.clone(), p.clone()),
+    };
+    let root = history::root(path.as_deref());
+    if !root.exists() {
+        return Err(Fatal::PathNotFound(root.display().to_string()));
+    }
+    let config_path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => Config::discover(&root)?,
+    };
+    let config = match &config_path {
+        Some(p) => Config::load(p)?,
+        None => Config::default(),
+    };
+    let catalog = catalog_for(&config)?;
+    let opts = history::HistoryOptions {
+        range,
+        since: args.since.as_deref().map(history::parse_date).transpose()?,
+        until: args.until.as_deref().map(history::parse_date).transpose()?,
+        threads: walk::cap_threads(
+            args.threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+        ),
+        max_blob_size: config.max_file_size(),
+    };
+    let mut report = history::scan(&root, &opts, &catalog, &|k| config.allows_key(k))?;
+    report.elapsed = Some(started.elapsed());
+    let ropts = render::history::Options {
+        quiet: args.quiet,
+        verbose: args.verbose,
+        timing: true,
+    };
+    render::history::render(&report, args.format, &ropts, out, err)?;
+    Ok(i32::from(!report.findings.is_empty()))
 }
 
 fn lint_command(

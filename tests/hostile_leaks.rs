@@ -312,6 +312,76 @@ fn no_window_of_any_planted_key_in_any_output() {
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&out));
 }
 
+/// git with a fixed identity and no user or system config.
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn history_never_prints_a_planted_key() {
+    let keys = planted_keys();
+    let wins = windows(&keys);
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    plant_everywhere(d, &keys);
+    // every key committed; then half the folders deleted (not at HEAD) and a range and a
+    // bad range that quotes a key
+    git(d, &["init", "-q"]);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "keys"]);
+    for i in (0..keys.len()).step_by(2) {
+        git(d, &["rm", "-rq", &format!("k{i}")]);
+    }
+    git(d, &["commit", "-qm", "half"]);
+    let summary_dir = tempfile::tempdir().expect("tmp");
+    let summary = summary_dir.path().join("summary.md");
+    let mut total = 0usize;
+    let bad = format!("{}..HEAD", keys[0]);
+    for args in [
+        &["history", "-v"][..],
+        &["history", "--format", "json", "-v"],
+        &["history", "--format", "sarif", "-v"],
+        &["history", "--format", "github", "-v"],
+        &["history", "HEAD~1..HEAD", "--format", "json"],
+        &["history", "HEAD", ".", "--since", "2000-01-01"],
+    ] {
+        let (code, out) = keylint(d, args, &[("GITHUB_STEP_SUMMARY", &summary)]);
+        assert!(code == 0 || code == 1, "{args:?}: exit {code}");
+        assert_no_window(&format!("{args:?}"), &out, &wins);
+        total += out.len();
+    }
+    assert!(total > 20_000, "only {total} bytes of output");
+    let text = std::fs::read(&summary).expect("job summary");
+    assert!(text.len() > 1_000, "job summary: {} bytes", text.len());
+    assert_no_window("history job summary", &text, &wins);
+    for args in [
+        &["history", bad.as_str()][..],
+        &["history", "--since", &keys[1]],
+    ] {
+        let (code, out) = keylint(d, args, &[]);
+        assert_eq!(code, 2, "{}", String::from_utf8_lossy(&out));
+        assert_no_window("history error", &out, &wins);
+    }
+}
+
 #[test]
 fn config_baseline_and_argument_errors_do_not_quote_keys() {
     let keys = planted_keys();

@@ -10,7 +10,7 @@ use crate::render::positions;
 
 /// Escaping for a workflow command's message, as the runner requires; other control
 /// characters from scanned content are spelled out first (a log viewer is a terminal too).
-fn data(s: &str) -> String {
+pub(crate) fn data(s: &str) -> String {
     let s = crate::redact::escape_controls(s, true);
     s.replace('%', "%25")
         .replace('\r', "%0D")
@@ -18,7 +18,7 @@ fn data(s: &str) -> String {
 }
 
 /// Escaping for a workflow command's property values.
-fn prop(s: &str) -> String {
+pub(crate) fn prop(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 

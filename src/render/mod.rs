@@ -2,6 +2,7 @@
 //! are spans, messages are pre-redacted, and the human snippet is drawn from masked text.
 
 pub mod github;
+pub mod history;
 pub mod human;
 pub mod json;
 pub mod sarif;
