@@ -168,6 +168,7 @@ pub fn lint_with(paths: &[PathBuf], config: &Config, o: &LintOptions) -> Result<
             threads,
             git,
             parse: parse::parse,
+            prefilter: parse::text::has_anchor,
         };
         let r = walk::walk(path, &prefix, &catalog, &opts).map_err(|e| Fatal::Walk {
             path: path.display().to_string(),

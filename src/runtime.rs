@@ -3,8 +3,8 @@
 
 use crate::classify::FileKind;
 use crate::facts::Outline;
+use crate::facts::code::{Directive, Lang};
 use crate::index::{IndexedFile, ProjectIndex};
-use crate::parse::code::{Directive, Lang};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Runtime {

@@ -111,6 +111,8 @@ pub struct WalkOptions<'a> {
     pub git: Option<Arc<GitRoot>>,
     /// the front ends: one file's text → its facts (the walker reads; it does not parse)
     pub parse: ParseFn,
+    /// the literal pass's byte prefilter: does a text file hold any key prefix at all?
+    pub prefilter: fn(&[u8], &Catalog) -> bool,
 }
 
 /// A front end entry point: (kind, relative path, text, catalog) → facts.
@@ -320,12 +322,19 @@ pub fn walk(
             let read = match staged {
                 Some(Ok(bytes)) => {
                     blob = bytes;
-                    prefiltered(&blob, &kind, catalog)
+                    prefiltered(&blob, &kind, catalog, opts.prefilter)
                 }
                 Some(Err(size)) => {
                     Err((SkipReason::TooLarge, Some(format!("{size} bytes staged"))))
                 }
-                None => read(&path, &kind, opts.max_file_size, &mut buf, catalog),
+                None => read(
+                    &path,
+                    &kind,
+                    opts.max_file_size,
+                    &mut buf,
+                    catalog,
+                    opts.prefilter,
+                ),
             };
             match read {
                 Ok(None) => {}
@@ -609,12 +618,13 @@ fn read<'b>(
     cap: u64,
     buf: &'b mut Vec<u8>,
     catalog: &Catalog,
+    prefilter: fn(&[u8], &Catalog) -> bool,
 ) -> Result<Option<crate::fsread::Decoded<'b>>, (SkipReason, Option<String>)> {
     // a walked file is not a symlink, and a symlink's target is canonical: if the last
     // component is a symlink now, the file was swapped since the walker saw it
     crate::fsread::read_capped(path, cap, crate::fsread::Follow::Never, buf)
         .map_err(|e| e.skip())?;
-    prefiltered(buf, kind, catalog)
+    prefiltered(buf, kind, catalog, prefilter)
 }
 
 /// Decodes a file's bytes, except a text file for the literal pass with no key prefix in it:
@@ -623,9 +633,10 @@ fn prefiltered<'b>(
     bytes: &'b [u8],
     kind: &FileKind,
     catalog: &Catalog,
+    prefilter: fn(&[u8], &Catalog) -> bool,
 ) -> Result<Option<crate::fsread::Decoded<'b>>, (SkipReason, Option<String>)> {
     let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
-    if *kind == FileKind::Text && !utf16 && !crate::parse::text::has_anchor(bytes, catalog) {
+    if *kind == FileKind::Text && !utf16 && !prefilter(bytes, catalog) {
         return Ok(None);
     }
     crate::fsread::decode(bytes, kind).map(Some)

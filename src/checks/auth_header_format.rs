@@ -96,7 +96,7 @@ fn command_around(script: &str, line_start: usize) -> &str {
 }
 
 /// The same judgement for a header built in code.
-fn code_problem(cx: &Cx, h: &crate::parse::code::HeaderUse, hosts: &[String]) -> Option<String> {
+fn code_problem(cx: &Cx, h: &crate::facts::code::HeaderUse, hosts: &[String]) -> Option<String> {
     let env_keys: Vec<&String> = h.key_names.iter().filter(|n| crate::roles::is_llm_key(cx.catalog, n)).collect();
     let prefix = h.prefix.trim_start().to_ascii_lowercase();
     let slot = |n: &str| crate::roles::name_info(cx.catalog, n).slot;

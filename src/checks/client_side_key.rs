@@ -2,7 +2,7 @@ use crate::catalog::Confidence;
 use crate::checks::public_env_secret::verdict;
 use crate::checks::{Check, Cx, Meta};
 use crate::finding::{Finding, Label};
-use crate::parse::code::{ArgValue, SdkCall};
+use crate::facts::code::{ArgValue, SdkCall};
 use crate::source::Span;
 use crate::roles;
 use crate::runtime::{Runtime, runtime};
@@ -54,7 +54,7 @@ fn reported_call(cx: &Cx, call: &SdkCall, rt: Runtime) -> Option<(Span, &'static
 
 /// The env names an SDK call reported by [`reported_call`] takes its key from: their reads are
 /// the same root cause, reported once at the call.
-fn names_reported_at_calls<'a>(cx: &Cx, code: &'a crate::parse::code::CodeFacts, rt: Runtime) -> Vec<&'a str> {
+fn names_reported_at_calls<'a>(cx: &Cx, code: &'a crate::facts::code::CodeFacts, rt: Runtime) -> Vec<&'a str> {
     code.sdk_calls
         .iter()
         .filter(|c| reported_call(cx, c, rt).is_some())
@@ -92,7 +92,7 @@ impl Check for ClientSideKey {
             .collect();
         for (file, f) in cx.index.files.iter().enumerate() {
             let Some(code) = f.facts.code() else { continue };
-            if code.lang != crate::parse::code::Lang::Js || !code.env_reads.iter().any(|r| is_public(&r.name)) {
+            if code.lang != crate::facts::code::Lang::Js || !code.env_reads.iter().any(|r| is_public(&r.name)) {
                 continue;
             }
             let rt = runtime(cx.index, f);
@@ -143,7 +143,7 @@ impl Check for ClientSideKey {
     fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
         let f = &cx.index.files[file];
         let Some(code) = f.facts.code() else { return };
-        if code.lang != crate::parse::code::Lang::Js {
+        if code.lang != crate::facts::code::Lang::Js {
             return;
         }
         if code.sdk_calls.is_empty() && code.key_literals.is_empty() {

@@ -67,7 +67,7 @@ fn only_tolerant_clients(cx: &Cx, provider: &str) -> Option<bool> {
                 continue;
             }
             any = true;
-            let js_official = code.lang == crate::parse::code::Lang::Js && !call.callee.starts_with("create") && !call.callee.starts_with("Chat");
+            let js_official = code.lang == crate::facts::code::Lang::Js && !call.callee.starts_with("create") && !call.callee.starts_with("Chat");
             if !js_official {
                 return Some(false);
             }

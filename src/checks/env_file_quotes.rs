@@ -54,7 +54,7 @@ pub fn docker_run_env_files(cx: &Cx) -> Vec<(usize, Span, usize)> {
             Outline::Workflow(wf) => {
                 for run in wf.jobs.iter().flat_map(|j| &j.steps).filter_map(|s| s.run.as_ref()) {
                     let text = &f.source.text;
-                    for r in crate::parse::script::env_file_refs(&run.value, |s, e| run.source_span(text, s, e)) {
+                    for r in crate::facts::env_file_refs(&run.value, |s, e| run.source_span(text, s, e)) {
                         refs.push((fi, r, root_of(&f.source.rel_path).to_string()));
                     }
                 }

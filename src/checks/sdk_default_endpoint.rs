@@ -2,7 +2,7 @@ use crate::catalog::ProviderKind;
 use crate::checks::util::suggested_base;
 use crate::checks::{Check, Cx, Meta};
 use crate::finding::{Finding, Label};
-use crate::parse::code::ArgValue;
+use crate::facts::code::ArgValue;
 use crate::roles::{self, NameRole};
 
 declare_check! {

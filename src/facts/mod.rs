@@ -5,9 +5,11 @@
 //! checks by producing the same facts: an [`Assignment`] is an assignment whether it came from a
 //! `.env` line or a job's `env:` map.
 
+pub mod code;
 pub mod compose;
 pub mod dockerfile;
 pub mod dockerignore;
+pub mod settings;
 pub mod workflow;
 pub mod yaml;
 
@@ -145,7 +147,7 @@ pub struct FileFacts {
     pub scopes: Vec<FileScope>,
     pub exprs: Vec<ExprRef>,
     /// key literals of the text pass (scripts, prose, notebooks, any other text file); code
-    /// keeps its own in [`crate::parse::code::CodeFacts`]
+    /// keeps its own in [`code::CodeFacts`]
     pub literals: Vec<KeyLiteral>,
     pub outline: Outline,
 }
@@ -163,9 +165,9 @@ pub enum Outline {
     Script(Vec<EnvFileRef>),
     /// `package.json`: dependencies (to tell the framework) and `--env-file` in its scripts.
     Package(Box<PackageOutline>),
-    Code(Box<crate::parse::code::CodeFacts>),
+    Code(Box<code::CodeFacts>),
     /// editor / coding-agent settings: references, literal secrets
-    Settings(Box<crate::parse::settings::SettingsFacts>),
+    Settings(Box<settings::SettingsFacts>),
 }
 
 /// `package.json`: dependencies (to tell the framework) and `--env-file` in its scripts.
@@ -205,13 +207,13 @@ impl FileFacts {
             _ => None,
         }
     }
-    pub fn settings(&self) -> Option<&crate::parse::settings::SettingsFacts> {
+    pub fn settings(&self) -> Option<&settings::SettingsFacts> {
         match &self.outline {
             Outline::Settings(s) => Some(s),
             _ => None,
         }
     }
-    pub fn code(&self) -> Option<&crate::parse::code::CodeFacts> {
+    pub fn code(&self) -> Option<&code::CodeFacts> {
         match &self.outline {
             Outline::Code(c) => Some(c),
             _ => None,
@@ -223,4 +225,36 @@ impl FileFacts {
             _ => None,
         }
     }
+}
+
+static ENV_FILE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"--env-file(?:=|\s+)["']?([^\s"';&|)]+)"#)
+        .expect("internal error: env-file regex")
+});
+
+/// `--env-file` references in a text, each with the consumer decided by the command before it.
+pub fn env_file_refs(text: &str, base: impl Fn(usize, usize) -> Span) -> Vec<EnvFileRef> {
+    let mut out = Vec::new();
+    for c in ENV_FILE.captures_iter(text) {
+        let (Some(all), Some(p)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        // the command this flag belongs to: text since the last line break or separator
+        let before = &text[..all.start()];
+        let cmd_start = before.rfind(['\n', ';', '&', '|']).map_or(0, |i| i + 1);
+        let cmd = &before[cmd_start..];
+        let consumer = if cmd.contains("compose") {
+            EnvFileConsumer::Compose
+        } else if cmd.contains("docker") || cmd.contains("podman") {
+            EnvFileConsumer::DockerRun
+        } else {
+            continue;
+        };
+        out.push(EnvFileRef {
+            path: p.as_str().to_string(),
+            span: base(p.start(), p.end()),
+            consumer,
+        });
+    }
+    out
 }

@@ -15,13 +15,10 @@ use crate::parse::lex::{self, Tok, Token};
 use crate::redact::SecretStr;
 use crate::source::Span;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Js,
-    Py,
-    /// any other text source: only key literals are looked for
-    Other,
-}
+pub use crate::facts::KeyLiteral;
+pub use crate::facts::code::{
+    Arg, ArgValue, BundleLeak, CodeFacts, Directive, EnvRead, HeaderUse, Lang, LogCall, SdkCall,
+};
 
 pub fn lang_of(path: &str) -> Option<Lang> {
     // called for every file the walk sees: no allocation
@@ -50,107 +47,6 @@ pub fn lang_of(path: &str) -> Option<Lang> {
         | "groovy" | "tf" | "hcl" => Lang::Other,
         _ => return None,
     })
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Directive {
-    UseClient,
-    UseServer,
-}
-
-#[derive(Debug, Clone)]
-pub struct EnvRead {
-    /// shared with every other read of the same name on this thread ([`intern`]): a large
-    /// monorepo reads the same few names hundreds of thousands of times
-    pub name: Arc<str>,
-    pub span: Span,
-    /// `?? 'x'`, `|| 'x'`, `.get("X", "d")`, a settings default
-    pub has_default: bool,
-    /// byte offset where the read's line starts (filled in after the pass): two reads are on
-    /// one line when these are equal. Offsets come from one sweep over the reads in order
-    /// ([`set_line_starts`]); a line number would cost counting every newline before it.
-    pub line_start: u32,
-}
-
-#[derive(Debug, Clone)]
-pub enum ArgValue {
-    Str(SecretStr),
-    Env(String),
-    Bool(bool),
-    Other,
-}
-
-#[derive(Debug, Clone)]
-pub struct Arg {
-    pub param: String,
-    pub key_span: Span,
-    pub value: ArgValue,
-    pub value_span: Span,
-}
-
-#[derive(Debug, Clone)]
-pub struct SdkCall {
-    /// index into the catalog's SDK list
-    pub sdk: usize,
-    pub callee: String,
-    pub span: Span,
-    pub args: Vec<Arg>,
-}
-
-impl SdkCall {
-    pub fn arg(&self, names: &[String]) -> Option<&Arg> {
-        self.args
-            .iter()
-            .find(|a| names.iter().any(|n| n == &a.param))
-    }
-    pub fn flag(&self, name: &str) -> Option<&Arg> {
-        self.args.iter().find(|a| a.param == name)
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct LogCall {
-    pub callee: String,
-    /// (what is printed: an env name, or `*` for the whole environment; its span)
-    pub leaks: Vec<(String, Span)>,
-}
-
-#[derive(Debug, Clone)]
-pub struct HeaderUse {
-    pub header: String,
-    pub span: Span,
-    /// literal text the value starts with (`Bearer `)
-    pub prefix: String,
-    /// env names (or key-like variable names) the value is built from
-    pub key_names: Vec<String>,
-}
-
-pub use crate::facts::KeyLiteral;
-
-#[derive(Debug, Clone)]
-pub struct BundleLeak {
-    /// `next.config env`, `vite define`, `vite envPrefix`
-    pub via: &'static str,
-    pub name: String,
-    pub span: Span,
-    pub whole_env: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct CodeFacts {
-    pub lang: Lang,
-    pub directive: Option<Directive>,
-    pub env_reads: Vec<EnvRead>,
-    pub sdk_calls: Vec<SdkCall>,
-    pub logs: Vec<LogCall>,
-    pub headers: Vec<HeaderUse>,
-    pub key_literals: Vec<KeyLiteral>,
-    pub bundle_leaks: Vec<BundleLeak>,
-    /// hosts of provider URLs written in this file (`api.anthropic.com`)
-    pub hosts: Vec<String>,
-    /// the file skips tests conditionally (`skipif`, `pytest.skip(`, `it.skipIf`, `test.skip(`):
-    /// its env reads may be what decides (a key that is empty on a fork skips, not fails)
-    pub skips_tests: bool,
 }
 
 /// One shared copy of an env name per thread. The table is bounded (cleared when full) so a

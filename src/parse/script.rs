@@ -2,43 +2,10 @@
 //! and to which tool (`docker run` keeps quotes literally; `docker compose` strips them); scripts
 //! also get the literal pass ([`crate::parse::text`]).
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
-use crate::facts::{EnvFileConsumer, EnvFileRef, FileFacts, Outline};
+use crate::facts::{FileFacts, Outline};
 use crate::source::Span;
 
-static ENV_FILE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"--env-file(?:=|\s+)["']?([^\s"';&|)]+)"#).expect("internal error: env-file regex")
-});
-
-/// `--env-file` references in a text, each with the consumer decided by the command before it.
-pub fn env_file_refs(text: &str, base: impl Fn(usize, usize) -> Span) -> Vec<EnvFileRef> {
-    let mut out = Vec::new();
-    for c in ENV_FILE.captures_iter(text) {
-        let (Some(all), Some(p)) = (c.get(0), c.get(1)) else {
-            continue;
-        };
-        // the command this flag belongs to: text since the last line break or separator
-        let before = &text[..all.start()];
-        let cmd_start = before.rfind(['\n', ';', '&', '|']).map_or(0, |i| i + 1);
-        let cmd = &before[cmd_start..];
-        let consumer = if cmd.contains("compose") {
-            EnvFileConsumer::Compose
-        } else if cmd.contains("docker") || cmd.contains("podman") {
-            EnvFileConsumer::DockerRun
-        } else {
-            continue;
-        };
-        out.push(EnvFileRef {
-            path: p.as_str().to_string(),
-            span: base(p.start(), p.end()),
-            consumer,
-        });
-    }
-    out
-}
+pub use crate::facts::env_file_refs;
 
 /// `package.json`: dependency names and the `--env-file` flags in its scripts.
 pub fn package(text: &str) -> FileFacts {
@@ -76,6 +43,7 @@ pub fn parse(text: &str, catalog: &crate::catalog::Catalog) -> FileFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::EnvFileConsumer;
 
     #[test]
     fn consumers() {

@@ -14,52 +14,12 @@ use crate::facts::{Assignment, FileFacts, FileScope, Outline, ParseIssue, Quote,
 use crate::parse::yaml::{self, Node, Style};
 use crate::redact::SecretStr;
 use crate::source::Span;
+
+pub use crate::facts::settings::{RefUse, SecretLiteral, SettingsFacts, Unexpanded};
 use crate::tools::{Format, ProviderFrom, TOOLS, Tool};
 
 /// Nesting deeper than this is refused before the recursive parsers see it.
 const MAX_DEPTH: usize = 128;
-
-/// An env reference the tool expands: `${env:OPENAI_API_KEY}`, `os.environ/X`, `env_key = "X"`.
-#[derive(Debug, Clone)]
-pub struct RefUse {
-    pub name: String,
-    pub span: Span,
-    pub syntax: String,
-    pub has_default: bool,
-}
-
-/// A reference written in a syntax this tool does not expand: sent as literal text.
-#[derive(Debug, Clone)]
-pub struct Unexpanded {
-    pub span: Span,
-    /// `${NAME}`
-    pub written: String,
-    /// the syntax's label (`${NAME}`) and what the tool does expand (`${env:NAME}`), if anything
-    pub syntax: String,
-    pub supported: Vec<String>,
-    pub field: String,
-}
-
-/// A literal under a key-like field, or in any field with a catalog key's shape.
-#[derive(Debug, Clone)]
-pub struct SecretLiteral {
-    pub span: Span,
-    pub field: String,
-    pub value: SecretStr,
-}
-
-#[derive(Debug, Clone)]
-pub struct SettingsFacts {
-    pub tool: String,
-    pub tool_name: String,
-    /// how this tool wants a key referenced (`${env:NAME}`), if it expands any syntax
-    pub suggested: Option<String>,
-    /// machine-local by the tool's convention (`.claude/settings.local.json`)
-    pub local: bool,
-    pub refs: Vec<RefUse>,
-    pub unexpanded: Vec<Unexpanded>,
-    pub secrets: Vec<SecretLiteral>,
-}
 
 pub fn parse(path: &str, text: &str, catalog: &Catalog) -> FileFacts {
     let mut facts = FileFacts::default();
