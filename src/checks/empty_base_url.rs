@@ -39,9 +39,9 @@ declare_check! {
 }
 
 /// Does a README beside `example` (or at the root) tell readers to copy it to a loaded name?
-fn copied_by_readme(cx: &Cx, example: &IndexedFile) -> bool {
+fn copied_by_readme(readmes: &[&IndexedFile], example: &IndexedFile) -> bool {
     let (dir, name) = example.source.rel_path.rsplit_once('/').map_or(("", example.source.rel_path.as_str()), |(d, n)| (d, n));
-    cx.index.files.iter().filter(|f| f.kind == FileKind::Readme).filter(|r| {
+    readmes.iter().filter(|r| {
         let rdir = r.source.rel_path.rsplit_once('/').map_or("", |(d, _)| d);
         rdir == dir || rdir.is_empty()
     }).any(|r| {
@@ -81,11 +81,23 @@ impl Check for EmptyBaseUrl {
         &Self::META
     }
 
-    fn check_file(&self, cx: &Cx, file: usize, out: &mut Vec<Finding>) {
+    // one pass over the project: the READMEs and each provider's clients are looked up once,
+    // not once per env file (a monorepo has thousands of env examples)
+    fn check_project(&self, cx: &Cx, out: &mut Vec<Finding>) {
+        let readmes: Vec<&IndexedFile> = cx.index.files.iter().filter(|f| f.kind == FileKind::Readme).collect();
+        let mut tolerant: std::collections::HashMap<&str, Option<bool>> = std::collections::HashMap::new();
+        for file in 0..cx.index.files.len() {
+            self.check_env_file(cx, file, &readmes, &mut tolerant, out);
+        }
+    }
+}
+
+impl EmptyBaseUrl {
+    fn check_env_file<'a>(&self, cx: &'a Cx, file: usize, readmes: &[&IndexedFile], tolerant: &mut std::collections::HashMap<&'a str, Option<bool>>, out: &mut Vec<Finding>) {
         let f = &cx.index.files[file];
         let FileKind::Dotenv(role) = &f.kind else { return };
         let example = *role == DotenvRole::Example;
-        if example && !copied_by_readme(cx, f) {
+        if example && !copied_by_readme(readmes, f) {
             return;
         }
         let dir = f.source.rel_path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -105,7 +117,7 @@ impl Check for EmptyBaseUrl {
                     && matches!(&o.kind, FileKind::Dotenv(r) if *r != DotenvRole::Example)
                     && o.facts.assignments.iter().any(|b| b.name == a.name && !b.value.expose().trim().is_empty())
             });
-            if set_elsewhere || only_tolerant_clients(cx, &p.id) == Some(true) {
+            if set_elsewhere || *tolerant.entry(p.id.as_str()).or_insert_with(|| only_tolerant_clients(cx, &p.id)) == Some(true) {
                 continue;
             }
             let place = if example { format!("`{}`, which the README says to copy,", f.source.rel_path) } else { format!("`{}`", f.source.rel_path) };
