@@ -51,23 +51,20 @@ pub enum FileKind {
     Text,
 }
 
-/// Extensions of files that are never text worth a literal pass: images, media, archives,
-/// fonts, compiled objects, model weights and data blobs, lock files and checksums (hashes that
-/// merely look random), source maps and minified bundles.
-const NOT_TEXT_EXT: &[&str] = &[
+/// Extensions of files whose content is binary by kind (images, archives, fonts, objects,
+/// media, model weights, databases, office files): never read, here or in `history`.
+pub const BINARY_EXT: &[&str] = &[
     "png",
     "jpg",
     "jpeg",
     "gif",
-    "webp",
     "ico",
     "icns",
     "bmp",
+    "webp",
+    "avif",
     "tif",
     "tiff",
-    "svg",
-    "avif",
-    "heic",
     "psd",
     "pdf",
     "zip",
@@ -78,20 +75,17 @@ const NOT_TEXT_EXT: &[&str] = &[
     "zst",
     "7z",
     "rar",
-    "tar",
     "jar",
     "war",
     "class",
     "so",
-    "dylib",
     "dll",
     "exe",
-    "bin",
-    "o",
+    "dylib",
     "a",
+    "o",
     "obj",
     "lib",
-    "wasm",
     "woff",
     "woff2",
     "ttf",
@@ -99,55 +93,41 @@ const NOT_TEXT_EXT: &[&str] = &[
     "eot",
     "mp3",
     "mp4",
-    "wav",
-    "ogg",
-    "webm",
+    "m4a",
     "mov",
     "avi",
+    "wav",
+    "ogg",
     "flac",
-    "m4a",
+    "webm",
+    "mkv",
     "pyc",
-    "pyo",
-    "db",
-    "sqlite",
-    "sqlite3",
-    "parquet",
-    "arrow",
-    "feather",
+    "wasm",
+    "iso",
+    "dmg",
+    "bin",
     "npy",
     "npz",
-    "pkl",
-    "pickle",
     "pt",
     "pth",
     "onnx",
-    "h5",
     "safetensors",
-    "ckpt",
-    "gguf",
-    "lock",
-    "sum",
-    "map",
-    "snap",
-    "pem",
-    "crt",
-    "der",
-    "p12",
-    "pfx",
-    "keystore",
-    "jks",
-    "csv",
-    "tsv",
-    "lockb",
+    "parquet",
+    "sqlite",
+    "db",
     "xlsx",
     "docx",
     "pptx",
-    "xls",
-    "doc",
-    "ppt",
-    "dat",
-    "idx",
-    "pack",
+    "keystore",
+    "der",
+];
+
+/// Text kinds the literal pass also leaves alone: data and lock files, certificates, maps,
+/// snapshots.
+const NOT_TEXT_EXT: &[&str] = &[
+    "svg", "heic", "tar", "pyo", "sqlite3", "arrow", "feather", "pkl", "pickle", "h5", "ckpt",
+    "gguf", "lock", "sum", "map", "snap", "pem", "crt", "p12", "pfx", "jks", "csv", "tsv", "lockb",
+    "xls", "doc", "ppt", "dat", "idx", "pack",
 ];
 
 /// Names of lock files whose extension says nothing (`package-lock.json`, `pnpm-lock.yaml`).
@@ -158,6 +138,13 @@ const LOCK_NAMES: &[&str] = &[
     "composer.lock",
     "go.sum",
 ];
+
+/// Is the file binary by its name's extension (any case)?
+pub fn binary_name(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| BINARY_EXT.iter().any(|e| e.eq_ignore_ascii_case(ext)))
+}
 
 /// Is a file no other front end reads worth the literal pass, by its name?
 fn text_candidate(lower: &str) -> bool {
@@ -170,7 +157,7 @@ fn text_candidate(lower: &str) -> bool {
         return false;
     }
     match lower.rsplit_once('.') {
-        Some((_, ext)) => !NOT_TEXT_EXT.contains(&ext),
+        Some((_, ext)) => !NOT_TEXT_EXT.contains(&ext) && !BINARY_EXT.contains(&ext),
         None => true,
     }
 }

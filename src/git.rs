@@ -205,7 +205,7 @@ impl GitView {
         if e.mode == gix::index::entry::Mode::COMMIT || e.mode == gix::index::entry::Mode::SYMLINK {
             return None;
         }
-        read_blob(repo, e.id, cap)
+        read_blob(repo, e.id, cap).ok()
     }
 
     /// A repository handle for one thread.
@@ -265,16 +265,17 @@ impl GitView {
     }
 }
 
-/// A blob's bytes, at most `cap` (`Err(size)` when larger); `None` when it cannot be read.
+/// A blob's bytes, at most `cap` (`Ok(Err(size))` when larger, judged by its header before it
+/// is inflated); `Err` with git's message when it cannot be read (a missing object).
 pub fn read_blob(
     repo: &gix::Repository,
     id: gix::ObjectId,
     cap: u64,
-) -> Option<Result<Vec<u8>, u64>> {
-    let header = repo.find_header(id).ok()?;
+) -> Result<Result<Vec<u8>, u64>, String> {
+    let header = repo.find_header(id).map_err(|e| e.to_string())?;
     if header.size() > cap {
-        return Some(Err(header.size()));
+        return Ok(Err(header.size()));
     }
-    let obj = repo.find_object(id).ok()?;
-    Some(Ok(obj.detach().data))
+    let mut blob = repo.find_blob(id).map_err(|e| e.to_string())?;
+    Ok(Ok(blob.take_data()))
 }

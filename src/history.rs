@@ -289,7 +289,9 @@ pub fn scan(
                         let Some(i) = mine.pop() else { break };
                         let i = i as usize;
                         let c = &candidates[i];
-                        match read_blob(&repo, c.blob, opts.max_blob_size) {
+                        match crate::git::read_blob(&repo, c.blob, opts.max_blob_size)
+                            .map(Result::ok)
+                        {
                             Ok(Some(data)) => {
                                 read += 1;
                                 let cand = u32::try_from(i).unwrap_or(u32::MAX);
@@ -555,7 +557,7 @@ impl TreeWalker {
                 } else if mode.is_blob() && self.blobs.insert(oid) {
                     let Some(commit) = commit else { continue };
                     let path = format!("{prefix}{name}");
-                    if binary_name(&path) {
+                    if crate::classify::binary_name(&path) {
                         self.skipped_by_name += 1;
                         continue;
                     }
@@ -569,92 +571,6 @@ impl TreeWalker {
             }
         }
     }
-}
-
-/// File names whose content is binary by kind: never read.
-fn binary_name(path: &str) -> bool {
-    const EXT: &[&str] = &[
-        "png",
-        "jpg",
-        "jpeg",
-        "gif",
-        "ico",
-        "icns",
-        "bmp",
-        "webp",
-        "avif",
-        "tif",
-        "tiff",
-        "psd",
-        "pdf",
-        "zip",
-        "gz",
-        "tgz",
-        "bz2",
-        "xz",
-        "zst",
-        "7z",
-        "rar",
-        "jar",
-        "war",
-        "class",
-        "so",
-        "dll",
-        "exe",
-        "dylib",
-        "a",
-        "o",
-        "obj",
-        "lib",
-        "woff",
-        "woff2",
-        "ttf",
-        "otf",
-        "eot",
-        "mp3",
-        "mp4",
-        "m4a",
-        "mov",
-        "avi",
-        "wav",
-        "ogg",
-        "flac",
-        "webm",
-        "mkv",
-        "pyc",
-        "wasm",
-        "iso",
-        "dmg",
-        "bin",
-        "npy",
-        "npz",
-        "pt",
-        "pth",
-        "onnx",
-        "safetensors",
-        "parquet",
-        "sqlite",
-        "db",
-        "xlsx",
-        "docx",
-        "pptx",
-        "keystore",
-        "der",
-    ];
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.rsplit_once('.')
-        .is_some_and(|(_, ext)| EXT.iter().any(|e| e.eq_ignore_ascii_case(ext)))
-}
-
-/// A blob's bytes, or `None` when it is over the size limit (judged by its header, before
-/// it is inflated).
-fn read_blob(repo: &gix::Repository, id: ObjectId, max: u64) -> Result<Option<Vec<u8>>, String> {
-    let header = repo.find_header(id).map_err(|e| e.to_string())?;
-    if header.size() > max {
-        return Ok(None);
-    }
-    let mut blob = repo.find_blob(id).map_err(|e| e.to_string())?;
-    Ok(Some(blob.take_data()))
 }
 
 /// The linter's key recognition, over one blob.
@@ -838,7 +754,8 @@ fn drop_known_at_boundary(
                 .filter_map(|t| t.lookup_entry_by_path(path).ok().flatten())
                 .filter(|e| e.mode().is_blob())
                 .filter_map(|e| {
-                    read_blob(repo, e.object_id(), opts.max_blob_size)
+                    crate::git::read_blob(repo, e.object_id(), opts.max_blob_size)
+                        .map(Result::ok)
                         .ok()
                         .flatten()
                 })
@@ -898,7 +815,9 @@ fn mark_at_head(
         if known.contains_key(&c.blob) {
             continue;
         }
-        let Ok(Some(data)) = read_blob(repo, c.blob, opts.max_blob_size) else {
+        let Ok(Some(data)) =
+            crate::git::read_blob(repo, c.blob, opts.max_blob_size).map(Result::ok)
+        else {
             continue;
         };
         for m in ac.find_overlapping_iter(&data) {
@@ -933,11 +852,11 @@ mod tests {
 
     #[test]
     fn binary_names() {
-        assert!(binary_name("a/b/logo.PNG"));
-        assert!(binary_name("x.tar.gz"));
-        assert!(!binary_name(".env"));
-        assert!(!binary_name("src/main.rs"));
-        assert!(!binary_name("Makefile"));
+        assert!(crate::classify::binary_name("a/b/logo.PNG"));
+        assert!(crate::classify::binary_name("x.tar.gz"));
+        assert!(!crate::classify::binary_name(".env"));
+        assert!(!crate::classify::binary_name("src/main.rs"));
+        assert!(!crate::classify::binary_name("Makefile"));
     }
 
     #[test]

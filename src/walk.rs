@@ -450,7 +450,7 @@ fn staged_missing(
         if ignore_chain.is_ignored(&disk, false) || overrides.matched(inner, false).is_ignore() {
             continue;
         }
-        let text = match crate::git::read_blob(&repo, id, opts.max_file_size) {
+        let text = match crate::git::read_blob(&repo, id, opts.max_file_size).ok() {
             Some(Ok(bytes)) => bytes,
             Some(Err(size)) => {
                 found.push(Err(Skipped {

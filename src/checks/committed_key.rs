@@ -1,9 +1,9 @@
 use crate::catalog::{Confidence, Token};
 use crate::git::Tracking;
-use crate::checks::util::provider_names;
+use crate::checks::util::{provider_names, reportable_literal};
 use crate::checks::{Check, Cx, Meta};
 use crate::finding::{Finding, Label};
-use crate::values::{looks_fake, looks_live};
+use crate::values::looks_live;
 
 declare_check! {
     /// ## What it does
@@ -128,15 +128,7 @@ fn what(f: &crate::index::IndexedFile) -> String {
 fn literals(cx: &Cx, file: usize, out: &mut Vec<Finding>) {
     let f = &cx.index.files[file];
     for lit in &f.facts.literals {
-        let v = lit.value.expose();
-        let Some(token) = cx.catalog.classify_literal_token(lit) else { continue };
-        if token.confidence() < Confidence::Medium || !looks_live(v) || looks_fake(v) {
-            continue;
-        }
-        // a Firebase web config apiKey beside authDomain is public by design, not a Gemini key
-        if cx.catalog.public_by_context(v, &f.source.text, lit.span).is_some() {
-            continue;
-        }
+        let Some(token) = reportable_literal(cx.catalog, &f.source.text, lit) else { continue };
         let (label, whats, env) = match &token {
             Token::Key(m) => {
                 let ps: Vec<usize> = m.candidates.iter().filter_map(|c| cx.catalog.index_of(c)).collect();

@@ -60,9 +60,8 @@ impl Check for ComposeEnvOverride {
         let dot_env = join_path(dir, ".env");
         // names the interpolation source really has: a `.env` beside the compose file
         let beside: Vec<&str> = cx.index.find(&dot_env).map_or(Vec::new(), |i| cx.index.files[i].facts.assignments.iter().map(|a| a.name.as_str()).collect());
-        // `docker compose --env-file X` anywhere in the project changes the source: not modelled
-        let env_file_flag = cx.index.files.iter().any(|g| g.source.text.contains("--env-file"));
-        if env_file_flag {
+        // `docker compose --env-file X` in a script or workflow changes the source: not modelled
+        if crate::checks::util::env_file_flags(cx).iter().any(|(_, r, _)| r.consumer == crate::facts::EnvFileConsumer::Compose) {
             return;
         }
         for svc in &c.services {

@@ -1,5 +1,6 @@
 use crate::checks::{Check, Cx, Meta};
-use crate::facts::{EnvFileConsumer, EnvFileRef, Outline, Quote};
+use crate::checks::util::env_file_flags;
+use crate::facts::{EnvFileConsumer, Outline, Quote};
 use crate::finding::{Edit, Finding, Label};
 use crate::index::join_path;
 use crate::source::Span;
@@ -38,31 +39,12 @@ declare_check! {
     }
 }
 
-fn root_of(path: &str) -> &str {
-    path.find(".github/workflows/").map_or("", |i| path[..i].trim_end_matches('/'))
-}
 
 /// Every `docker run --env-file F` in scripts, package.json and workflow steps, resolved to the
 /// file it reads: (file holding the command, span of the path, index of the env file).
 pub fn docker_run_env_files(cx: &Cx) -> Vec<(usize, Span, usize)> {
-    let mut refs: Vec<(usize, EnvFileRef, String)> = Vec::new();
-    for (fi, f) in cx.index.files.iter().enumerate() {
-        let dir = || f.source.rel_path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
-        match &f.facts.outline {
-            Outline::Script(list) => refs.extend(list.iter().map(|r| (fi, r.clone(), dir()))),
-            Outline::Package(p) => refs.extend(p.env_files.iter().map(|r| (fi, r.clone(), dir()))),
-            Outline::Workflow(wf) => {
-                for run in wf.jobs.iter().flat_map(|j| &j.steps).filter_map(|s| s.run.as_ref()) {
-                    let text = &f.source.text;
-                    for r in crate::facts::env_file_refs(&run.value, |s, e| run.source_span(text, s, e)) {
-                        refs.push((fi, r, root_of(&f.source.rel_path).to_string()));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    refs.into_iter()
+    env_file_flags(cx)
+        .into_iter()
         .filter(|(_, r, _)| r.consumer == EnvFileConsumer::DockerRun)
         .filter_map(|(fi, r, dir)| {
             let t = [join_path(&dir, &r.path), join_path("", &r.path)].into_iter().find_map(|p| cx.index.find(&p))?;

@@ -1,9 +1,8 @@
-use crate::catalog::{Confidence, Token};
-use crate::checks::util::token_what;
+use crate::catalog::Token;
+use crate::checks::util::{reportable_literal, token_what};
 use crate::checks::{Check, Cx, Meta};
 use crate::finding::{Finding, Label};
 use crate::runtime::{Runtime, runtime};
-use crate::values::{looks_fake, looks_live};
 
 declare_check! {
     /// ## What it does
@@ -50,15 +49,8 @@ impl Check for HardcodedKey {
             return;
         }
         for lit in &code.key_literals {
-            let v = lit.value.expose();
-            let Some(token) = cx.catalog.classify_literal_token(lit) else { continue };
-            if token.confidence() < Confidence::Medium || !looks_live(v) || looks_fake(v) {
-                continue;
-            }
             // a Firebase web config apiKey beside authDomain is public by design, not a Gemini key
-            if cx.catalog.public_by_context(v, &f.source.text, lit.span).is_some() {
-                continue;
-            }
+            let Some(token) = reportable_literal(cx.catalog, &f.source.text, lit) else { continue };
             let what = token_what(cx.catalog, &token);
             let env = match &token {
                 Token::Key(m) => cx.catalog.provider(m.format.provider).key_env.first(),

@@ -237,6 +237,72 @@ pub mod util {
         }
     }
 
+    /// Every `--env-file F` flag in scripts, package.json scripts and workflow `run:` steps:
+    /// (file holding the command, the flag, the folder its path is relative to).
+    pub fn env_file_flags(
+        cx: &crate::checks::Cx,
+    ) -> Vec<(usize, crate::facts::EnvFileRef, String)> {
+        use crate::facts::Outline;
+        // a workflow's paths are relative to the repository root it lives in
+        fn root_of(path: &str) -> &str {
+            path.find(".github/workflows/")
+                .map_or("", |i| path[..i].trim_end_matches('/'))
+        }
+        let mut refs = Vec::new();
+        for (fi, f) in cx.index.files.iter().enumerate() {
+            let dir = || {
+                f.source
+                    .rel_path
+                    .rsplit_once('/')
+                    .map_or("", |(d, _)| d)
+                    .to_string()
+            };
+            match &f.facts.outline {
+                Outline::Script(list) => refs.extend(list.iter().map(|r| (fi, r.clone(), dir()))),
+                Outline::Package(p) => {
+                    refs.extend(p.env_files.iter().map(|r| (fi, r.clone(), dir())))
+                }
+                Outline::Workflow(wf) => {
+                    let text = &f.source.text;
+                    for run in wf
+                        .jobs
+                        .iter()
+                        .flat_map(|j| &j.steps)
+                        .filter_map(|s| s.run.as_ref())
+                    {
+                        for r in crate::facts::env_file_refs(&run.value, |s, e| {
+                            run.source_span(text, s, e)
+                        }) {
+                            refs.push((fi, r, root_of(&f.source.rel_path).to_string()));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        refs
+    }
+
+    /// A key literal worth reporting as a committed key: a catalog token of at least medium
+    /// confidence that looks live, is no obvious fake, and is not public by its context (a
+    /// Firebase web config's `apiKey`).
+    pub fn reportable_literal(
+        catalog: &Catalog,
+        text: &str,
+        lit: &crate::facts::KeyLiteral,
+    ) -> Option<crate::catalog::Token> {
+        let v = lit.value.expose();
+        let token = catalog.classify_literal_token(lit)?;
+        if token.confidence() < crate::catalog::Confidence::Medium
+            || !crate::values::looks_live(v)
+            || crate::values::looks_fake(v)
+            || catalog.public_by_context(v, text, lit.span).is_some()
+        {
+            return None;
+        }
+        Some(token)
+    }
+
     /// What a token is, for messages: "OpenAI key", "DeepSeek or DashScope key" for an LLM
     /// key, "GitHub personal access token" for another issuer's secret.
     pub fn token_what(catalog: &Catalog, t: &crate::catalog::Token) -> String {
