@@ -191,3 +191,48 @@ pub fn output_within(
         stderr: std::fs::read(&e).expect("read stderr"),
     }
 }
+
+/// `git` in `dir` with a fixed identity and date, no user or system config, and file-protocol
+/// submodules allowed: fixture repositories built the same way on every machine.
+pub fn git_command(dir: &Path, date: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new("git");
+    cmd.current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("HOME", dir)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .args([
+            "-c",
+            "user.name=keylint test",
+            "-c",
+            "user.email=test@keylint.invalid",
+        ])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(["-c", "protocol.file.allow=always"]);
+    cmd
+}
+
+/// [`git_command`] that must succeed; its trimmed stdout.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    git_at(dir, "2024-03-01T12:00:00Z", args)
+}
+
+/// [`git`] at a given author and committer date.
+pub fn git_at(dir: &Path, date: &str, args: &[&str]) -> String {
+    let out = git_command(dir, date)
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
