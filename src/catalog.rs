@@ -91,6 +91,20 @@ pub struct KeyFormat {
     /// the lines that have such a run. Checked against `example` at load.
     #[serde(default)]
     pub min_run: Option<usize>,
+    /// More generator specs of shapes the regex accepts that `example` does not show (OpenAI's
+    /// legacy `sk-…T3BlbkFJ…` without `None-`): what a key-shape validator is tested against
+    /// besides `example`. Each must match `regex` (checked at load).
+    #[serde(default)]
+    pub variants: Vec<String>,
+    /// The ordinary key the provider issues today for its API: a key-shape validator written
+    /// for the provider must accept it (stale-key-pattern). False for retired shapes and for
+    /// keys of other APIs (admin keys, OAuth tokens, coding-plan keys).
+    #[serde(default = "yes")]
+    pub validator_must_accept: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -524,6 +538,19 @@ impl Catalog {
                         )));
                     }
                 }
+                let whole = Regex::new(&format!("^(?:{})$", f.regex)).map_err(|e| {
+                    CatalogError::Invalid(format!("{}: key format `{}`: {e}", p.id, f.kind))
+                })?;
+                if let Some(v) = f
+                    .variants
+                    .iter()
+                    .find(|v| !whole.is_match(&synth_key(v, 1)))
+                {
+                    return Err(CatalogError::Invalid(format!(
+                        "{}: key format `{}`: variant `{v}` does not match its regex",
+                        p.id, f.kind
+                    )));
+                }
                 formats.push(FormatId {
                     provider: pi,
                     format: fi,
@@ -670,6 +697,23 @@ impl Catalog {
                 "PI-KEY",
                 "://",
                 "sk-",
+                // keys in URL queries (`?key=`, `api_key=`, `params={"key": …}`) and the calls
+                // that print a URL or raise with it
+                "?key=",
+                "&key=",
+                "pi_key=",
+                "piKey=",
+                "pikey=",
+                "?token=",
+                "&token=",
+                "params=",
+                "params =",
+                "params:",
+                "earchParams",
+                "raise",
+                "throw",
+                // a key-shape regex that escapes the dash (`/^sk\-…/`)
+                "sk\\-",
             ]
             .iter()
             .map(|s| s.to_string())

@@ -108,3 +108,26 @@ fn realistic_shapes_have_no_false_positives() {
         assert!(loud.is_empty(), "{case}: {loud:#?}");
     }
 }
+
+/// key-in-url: a warning when the URL is built in browser code or printed, advice (info) for a
+/// URL built on the server and never printed.
+#[test]
+fn key_in_url_warns_only_in_the_browser_or_when_printed() {
+    use keylint::finding::Severity;
+    for (case, want) in [
+        ("fires-gemini-rest-printed", Severity::Warning),
+        ("fires-browser-template", Severity::Warning),
+        ("fires-concat-thrown", Severity::Warning),
+        ("fires-server-url-is-advice", Severity::Info),
+    ] {
+        let m = common::materialize(&common::fixtures_root().join("key-in-url").join(case));
+        let report = common::lint(m.dir.path());
+        let got: Vec<Severity> = report
+            .findings
+            .iter()
+            .filter(|f| f.meta.id == "key-in-url")
+            .map(|f| f.severity)
+            .collect();
+        assert_eq!(got, [want], "{case}");
+    }
+}

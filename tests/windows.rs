@@ -135,6 +135,13 @@ const JS_SHAPES: &[&str] = &[
     "const s = 'https://api.openai.com/v1';\n",
     "const k = '@@KEY:anthropic@@';\n",
     "if (!apiKey) throw new Error('missing');\n",
+    "const gurl = `https://generativelanguage.googleapis.com/v1beta/models/m:generateContent?key=${apiKey}`;\n",
+    "const zurl = BASE +\n  '&api_key=' + process.env.ZEROBOUNCE_API_KEY;\n",
+    "axios.get(u, { params: { key: geminiKey, alt: 'json' } });\n",
+    "throw new Error(`GET ${gurl} failed`);\n",
+    "u.searchParams.set('key', apiKey);\n",
+    "const isKey = (k) => /^sk-[a-zA-Z0-9]{48}$/.test(k);\n",
+    "const re2 = new RegExp('^sk-ant-[A-Za-z0-9]{95}$', 'i');\n",
 ];
 
 const PY_SHAPES: &[&str] = &[
@@ -152,6 +159,12 @@ const PY_SHAPES: &[&str] = &[
     "DOC = \"\"\"a docstring\nover lines\nsee https://api.openai.com/v1 or @@KEY:openai:3@@\n\"\"\"\n",
     "k = '@@KEY:openai@@'\n",
     "class Settings(BaseSettings):\n    openai_api_key: str\n    model_config = {'env_prefix': ''}\n",
+    "url = f\"https://generativelanguage.googleapis.com/v1beta/models?key={api_key}\"\n",
+    "params = {\n    \"key\": os.environ[\"GEMINI_API_KEY\"],\n}\n",
+    "raise RuntimeError(f\"failed: {url} {params}\")\n",
+    "u = \"https://x.example/v?api_key=%s\" % key\n",
+    "KEY_RE = re.compile(r\"^sk-[A-Za-z0-9]{48}$\")\n",
+    "ok = re.fullmatch(r\"gsk_[a-z0-9]{52}\", k)\n",
 ];
 
 fn filler(js: bool, n: usize) -> String {

@@ -153,6 +153,8 @@ checks! {
     bundle_env_leak::BundleEnvLeak,
     hardcoded_key::HardcodedKey,
     key_in_log::KeyInLog,
+    key_in_url::KeyInUrl,
+    stale_key_pattern::StaleKeyPattern,
     sdk_default_endpoint::SdkDefaultEndpoint,
     undefined_env_read::UndefinedEnvRead,
     env_name_drift::EnvNameDrift,

@@ -99,6 +99,34 @@ pub struct BundleLeak {
     pub whole_env: bool,
 }
 
+/// A URL whose query string carries a key: `` `…?key=${apiKey}` ``, `f"…&api_key={key}"`,
+/// `"…?key=" + key`, `params={"key": api_key}`, `searchParams.set("key", apiKey)`.
+#[derive(Debug, Clone)]
+pub struct UrlKey {
+    /// the query parameter (`key`, `api_key`, `token`)
+    pub param: String,
+    /// the env name the key is read from, or the variable holding it
+    pub key: String,
+    /// the value put into the query
+    pub span: Span,
+    /// the call that prints the URL or puts it in an exception message (`print`, `raise`):
+    /// the URL itself or a variable assigned from it, passed to it later in the file
+    pub printed: Option<(String, Span)>,
+}
+
+/// A regex that may validate a key's shape: written as a regex (a JS `/…/` literal,
+/// `new RegExp("…")`, `re.compile(r"…")`, `re.match`, `pattern=`), anchored at its start, and
+/// starting with text that begins a catalog key (`^sk-`, `^AIza`).
+#[derive(Debug, Clone)]
+pub struct KeyPattern {
+    /// in the `regex` crate's syntax: flags and implied anchors folded in (`(?i)`, `^(?:…)$`
+    /// for `re.fullmatch`)
+    pub pattern: String,
+    /// the literal text it requires first (`sk-`)
+    pub prefix: String,
+    pub span: Span,
+}
+
 #[derive(Debug, Clone)]
 pub struct CodeFacts {
     pub lang: Lang,
@@ -114,4 +142,6 @@ pub struct CodeFacts {
     /// the file skips tests conditionally (`skipif`, `pytest.skip(`, `it.skipIf`, `test.skip(`):
     /// its env reads may be what decides (a key that is empty on a fork skips, not fails)
     pub skips_tests: bool,
+    pub url_keys: Vec<UrlKey>,
+    pub key_patterns: Vec<KeyPattern>,
 }

@@ -15,9 +15,15 @@ use crate::parse::lex::{self, Tok, Token};
 use crate::redact::SecretStr;
 use crate::source::Span;
 
+mod key_patterns;
+mod url_keys;
+
+pub(crate) use key_patterns::begins_a_key;
+
 pub use crate::facts::KeyLiteral;
 pub use crate::facts::code::{
-    Arg, ArgValue, BundleLeak, CodeFacts, Directive, EnvRead, HeaderUse, Lang, LogCall, SdkCall,
+    Arg, ArgValue, BundleLeak, CodeFacts, Directive, EnvRead, HeaderUse, KeyPattern, Lang, LogCall,
+    SdkCall, UrlKey,
 };
 
 pub fn lang_of(path: &str) -> Option<Lang> {
@@ -95,6 +101,8 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
         bundle_leaks: Vec::new(),
         hosts: Vec::new(),
         skips_tests: skips_tests(text.as_bytes()),
+        url_keys: Vec::new(),
+        key_patterns: Vec::new(),
     };
     if lang == Lang::Other {
         code.key_literals = crate::parse::text::scan(text, catalog);
@@ -164,6 +172,14 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
         }
     }
     key_literal_context(text, windows.as_deref(), catalog, &mut code.key_literals);
+    let provider_host = code.hosts.iter().any(|h| {
+        matches!(
+            catalog.classify_host(h),
+            crate::catalog::HostClass::Provider(_)
+        )
+    });
+    code.url_keys = a.url_keys(&aliases, provider_host);
+    code.key_patterns = a.key_patterns();
     if bundle_config {
         code.bundle_leaks = a.bundle_leaks(name.starts_with("next."), &aliases);
     }
@@ -688,23 +704,30 @@ impl<'a> Analyzer<'a> {
             )
     }
 
+    /// A logging or print call starting at token `i`: (callee, index of its `(`).
+    fn log_call_at(&self, i: usize) -> Option<(String, usize)> {
+        let name = self.ident(i)?;
+        if LOGGERS.contains(&name)
+            && self.punct(i + 1, b'.')
+            && self.ident(i + 2).is_some_and(|m| LOG_METHODS.contains(&m))
+            && self.punct(i + 3, b'(')
+        {
+            Some((format!("{name}.{}", self.ident(i + 2).unwrap_or("")), i + 3))
+        } else if self.lang == Lang::Py
+            && matches!(name, "print" | "pprint")
+            && self.punct(i + 1, b'(')
+            && (i == 0 || !self.punct(i - 1, b'.'))
+        {
+            Some((name.to_string(), i + 1))
+        } else {
+            None
+        }
+    }
+
     fn logs(&self, aliases: &Aliases<'a>) -> Vec<LogCall> {
         let mut out = Vec::new();
         for i in 0..self.t.len() {
-            let Some(name) = self.ident(i) else { continue };
-            let (callee, open) = if LOGGERS.contains(&name)
-                && self.punct(i + 1, b'.')
-                && self.ident(i + 2).is_some_and(|m| LOG_METHODS.contains(&m))
-                && self.punct(i + 3, b'(')
-            {
-                (format!("{name}.{}", self.ident(i + 2).unwrap_or("")), i + 3)
-            } else if self.lang == Lang::Py
-                && matches!(name, "print" | "pprint")
-                && self.punct(i + 1, b'(')
-                && (i == 0 || !self.punct(i - 1, b'.'))
-            {
-                (name.to_string(), i + 1)
-            } else {
+            let Some((callee, open)) = self.log_call_at(i) else {
                 continue;
             };
             let close = self.close_of(open);
