@@ -63,9 +63,9 @@ impl Check for KeyInUrl {
             // the header the provider reads: by the key's env name, else the host in the file
             let provider = crate::roles::name_info(cx.catalog, &u.key).slot.or(host_provider);
             let header = match provider.map(|p| cx.catalog.provider(p)) {
-                Some(p) if p.auth == "bearer" => format!("send it as `Authorization: Bearer …` ({} reads it there)", p.name),
-                Some(p) => format!("send it in the `{}` header ({} reads it there)", p.auth, p.name),
-                None => "send it in a header (`x-goog-api-key` for Gemini, `Authorization: Bearer …` for most providers)".to_string(),
+                Some(p) if p.auth == "bearer" => format!("send it as `Authorization: Bearer …` ({} reads it there), not in the query", p.name),
+                Some(p) => format!("send it in the `{}` header ({} reads it there), not in the query", p.auth, p.name),
+                None => "if the API takes the key in a header, send it there (Gemini: `x-goog-api-key`; most providers: `Authorization: Bearer …`); if it takes it only in the query, never print the URL or build it in the browser".to_string(),
             };
             let mut finding = Finding::new(
                 &Self::META,
@@ -77,10 +77,10 @@ impl Check for KeyInUrl {
                     (None, false) => format!("`{}` puts `{}` into a URL's query string: access logs, proxies and HTTP client errors keep URLs", u.param, u.key),
                 },
             )
-            .help(format!("{header}, and keep the query free of it"))
+            .help(header)
             .evidence(format!("{}|{}", u.param, u.key));
             if let Some((callee, span)) = &u.printed {
-                let what = if is_raise(callee) { "raised with the URL" } else { "prints the URL" };
+                let what = if is_raise(callee) { "puts the URL in an exception" } else { "prints the URL" };
                 finding = finding.related(Label::new(file, *span, format!("`{callee}` {what}")));
             } else if !browser {
                 finding = finding.severity(Severity::Info).confidence(Confidence::Medium);
