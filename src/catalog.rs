@@ -712,6 +712,17 @@ impl Catalog {
                 "earchParams",
                 "raise",
                 "throw",
+                // the incoming request's data (a base URL a caller chooses)
+                "req.json(",
+                "req.body",
+                "req.query",
+                "req.header",
+                "request.json",
+                "request.body",
+                "request.query",
+                "request.header",
+                "request.args",
+                "get_json(",
                 // a key-shape regex that escapes the dash (`/^sk\-…/`)
                 "sk\\-",
             ]

@@ -142,6 +142,10 @@ const JS_SHAPES: &[&str] = &[
     "u.searchParams.set('key', apiKey);\n",
     "const isKey = (k) => /^sk-[a-zA-Z0-9]{48}$/.test(k);\n",
     "const re2 = new RegExp('^sk-ant-[A-Za-z0-9]{95}$', 'i');\n",
+    "const { messages, baseURL, apiKey: k2 } = await req.json();\n",
+    "const body = await request.json();\n",
+    "const o2 = new OpenAI({\n  apiKey: k2 || process.env.OPENAI_API_KEY,\n  baseURL: body.baseURL,\n});\n",
+    "const o3 = new Anthropic({ baseURL: req.query.upstream });\n",
 ];
 
 const PY_SHAPES: &[&str] = &[
@@ -165,6 +169,8 @@ const PY_SHAPES: &[&str] = &[
     "u = \"https://x.example/v?api_key=%s\" % key\n",
     "KEY_RE = re.compile(r\"^sk-[A-Za-z0-9]{48}$\")\n",
     "ok = re.fullmatch(r\"gsk_[a-z0-9]{52}\", k)\n",
+    "data = request.get_json()\n",
+    "client = OpenAI(\n    api_key=os.environ[\"OPENAI_API_KEY\"],\n    base_url=data.get(\"base_url\"),\n)\n",
 ];
 
 fn filler(js: bool, n: usize) -> String {

@@ -155,6 +155,7 @@ checks! {
     key_in_log::KeyInLog,
     key_in_url::KeyInUrl,
     stale_key_pattern::StaleKeyPattern,
+    caller_chosen_base_url::CallerChosenBaseUrl,
     sdk_default_endpoint::SdkDefaultEndpoint,
     undefined_env_read::UndefinedEnvRead,
     env_name_drift::EnvNameDrift,

@@ -127,6 +127,21 @@ pub struct KeyPattern {
     pub span: Span,
 }
 
+/// An SDK client whose base URL comes from the incoming request while its key is the
+/// server's own: `new OpenAI({ apiKey: process.env.OPENAI_API_KEY, baseURL: body.baseURL })`.
+#[derive(Debug, Clone)]
+pub struct CallerBaseUrl {
+    pub callee: String,
+    /// the base URL argument
+    pub base_span: Span,
+    /// what of the request it reads: `request body`, `query string`, `request headers`
+    pub source: &'static str,
+    /// the server env key the client sends: its key argument's env read, or the SDK's default
+    /// env name when it is given no key
+    pub key_env: String,
+    pub key_span: Option<Span>,
+}
+
 #[derive(Debug, Clone)]
 pub struct CodeFacts {
     pub lang: Lang,
@@ -144,4 +159,5 @@ pub struct CodeFacts {
     pub skips_tests: bool,
     pub url_keys: Vec<UrlKey>,
     pub key_patterns: Vec<KeyPattern>,
+    pub caller_base_urls: Vec<CallerBaseUrl>,
 }

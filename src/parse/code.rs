@@ -15,6 +15,7 @@ use crate::parse::lex::{self, Tok, Token};
 use crate::redact::SecretStr;
 use crate::source::Span;
 
+mod caller_base;
 mod key_patterns;
 mod url_keys;
 
@@ -22,8 +23,8 @@ pub(crate) use key_patterns::begins_a_key;
 
 pub use crate::facts::KeyLiteral;
 pub use crate::facts::code::{
-    Arg, ArgValue, BundleLeak, CodeFacts, Directive, EnvRead, HeaderUse, KeyPattern, Lang, LogCall,
-    SdkCall, UrlKey,
+    Arg, ArgValue, BundleLeak, CallerBaseUrl, CodeFacts, Directive, EnvRead, HeaderUse, KeyPattern,
+    Lang, LogCall, SdkCall, UrlKey,
 };
 
 pub fn lang_of(path: &str) -> Option<Lang> {
@@ -103,6 +104,7 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
         skips_tests: skips_tests(text.as_bytes()),
         url_keys: Vec::new(),
         key_patterns: Vec::new(),
+        caller_base_urls: Vec::new(),
     };
     if lang == Lang::Other {
         code.key_literals = crate::parse::text::scan(text, catalog);
@@ -147,6 +149,7 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
         code.env_reads.extend(settings_fields(text));
     }
     code.sdk_calls = a.sdk_calls(&aliases);
+    code.caller_base_urls = a.caller_base_urls(&code.sdk_calls);
     // passes whose shapes need a word the file does not contain are skipped (one memchr-speed
     // scan of the text instead of a walk over every token)
     code.logs = a.logs(&aliases);
