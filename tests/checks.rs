@@ -117,7 +117,7 @@ fn key_in_url_warns_only_in_the_browser_or_when_printed() {
     for (case, want) in [
         ("fires-gemini-rest-printed", Severity::Warning),
         ("fires-browser-template", Severity::Warning),
-        ("fires-concat-thrown", Severity::Warning),
+        ("fires-concat-logged", Severity::Warning),
         ("fires-server-url-is-advice", Severity::Info),
     ] {
         let m = common::materialize(&common::fixtures_root().join("key-in-url").join(case));

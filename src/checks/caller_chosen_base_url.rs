@@ -3,12 +3,14 @@ use crate::finding::{Finding, Label};
 
 declare_check! {
     /// ## What it does
-    /// Finds an SDK client whose base URL comes from the incoming request (the body:
-    /// `baseURL: body.baseURL`, `const { baseURL } = await req.json()`; the query string:
-    /// `req.query.base_url`, `searchParams.get("baseURL")`; the headers) while its key is the
-    /// server's own: an env read (`apiKey: body.apiKey || process.env.OPENAI_API_KEY`) or no key
-    /// at all, so the SDK reads its env default. A base URL checked first (a ternary, an
-    /// `includes`/`startsWith`/`has` allow-list test in the argument) stays quiet.
+    /// Finds an SDK client whose base URL is read from the incoming request in the call (the
+    /// body: `baseURL: req.body.baseURL`, Flask's `request.json`; the query string:
+    /// `req.query.base_url`, `searchParams.get("baseURL")`, `request.args`; the headers:
+    /// `req.headers.get("x-base-url")`) while its key is the server's own: an env read
+    /// (`apiKey: req.body.apiKey || process.env.OPENAI_API_KEY`) or no key at all, so the SDK
+    /// reads its env default. A base URL checked first (a ternary, an `includes`/`startsWith`/
+    /// `has` allow-list test in the argument) stays quiet. A variable bound from the request
+    /// in another statement (`const { baseURL } = await req.json()`) is not followed yet.
     ///
     /// ## Why it breaks
     /// The SDK sends the key to whatever host the base URL names. Anyone who can call the route
@@ -17,8 +19,10 @@ declare_check! {
     ///
     /// ## Example
     /// ```js
-    /// const { messages, baseURL, apiKey } = await req.json();
-    /// const openai = new OpenAI({ apiKey: apiKey || process.env.OPENAI_API_KEY, baseURL });
+    /// const openai = new OpenAI({
+    ///   apiKey: req.body.apiKey || process.env.OPENAI_API_KEY,
+    ///   baseURL: req.body.baseURL,
+    /// });
     /// ```
     ///
     /// ## Fix

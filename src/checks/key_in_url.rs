@@ -10,9 +10,11 @@ declare_check! {
     /// `f"…&api_key={key}"`, `"…?key=" + key`, `params={"key": api_key}` (Python `requests`),
     /// `params: { key }` (axios), `url.searchParams.set("key", apiKey)`. The value must be a key:
     /// an env read of a key name, a variable bound to one, or a variable named as a key.
-    /// A warning when the URL is built in browser code or printed (passed to a log or print
-    /// call, or to an exception raised or thrown, itself or through the variable it is assigned
-    /// to); advice otherwise.
+    /// A warning when the URL is built in browser code or printed: passed to a log or print
+    /// call (itself, or the variable it is assigned to, later in the file), or built inside the
+    /// message of an exception raised or thrown; advice otherwise. Query parameters written into
+    /// a URL literal are the `…key` ones (`key`, `api_key`, `apiKey`); params objects also
+    /// count `token`, `access_token` and `auth_token`.
     ///
     /// ## Why it breaks
     /// A URL is not a secret: proxies, access logs, browser history, `Referer` headers, error

@@ -532,7 +532,8 @@ impl<'a> Analyzer<'a> {
         let mut depth = 0usize;
         for j in open..self.t.len() {
             match self.t[j].kind {
-                Tok::Punct(b'(' | b'[' | b'{') => depth += 1,
+                // `${` opens a template interpolation that a `}` closes
+                Tok::Punct(b'(' | b'[' | b'{' | b'$') => depth += 1,
                 Tok::Punct(b')' | b']' | b'}') => {
                     depth = depth.saturating_sub(1);
                     if depth == 0 {

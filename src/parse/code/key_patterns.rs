@@ -11,10 +11,6 @@ fn literal_prefix(body: &str) -> String {
     let mut chars = body.chars().peekable();
     while let Some(c) = chars.next() {
         let lit = match c {
-            '\\' => match chars.next() {
-                Some(n) if n.is_ascii_punctuation() => n,
-                _ => break,
-            },
             c if c.is_ascii_alphanumeric() || c == '-' || c == '_' => c,
             _ => break,
         };
@@ -117,7 +113,16 @@ impl Analyzer<'_> {
                 continue;
             }
             let prefix = literal_prefix(rest);
+            // the statement was found through a key prefix (`sk-`, `AIza`): a pattern whose
+            // required text holds none is left alone (see `Catalog::code_anchors`)
+            let anchored_by_prefix = prefix.contains("sk-")
+                || self
+                    .catalog
+                    .code_anchors()
+                    .prefixes
+                    .is_match(prefix.as_str());
             if prefix.len() < 3
+                || !anchored_by_prefix
                 || !self
                     .catalog
                     .providers
@@ -179,7 +184,9 @@ mod tests {
     #[test]
     fn prefixes() {
         assert_eq!(literal_prefix("sk-[a-z]{48}$"), "sk-");
-        assert_eq!(literal_prefix("sk\\-ant-api0\\d"), "sk-ant-api0");
+        assert_eq!(literal_prefix("sk-ant-api0\\d"), "sk-ant-api0");
+        // an escape ends it: the statement is found through the key prefix as written
+        assert_eq!(literal_prefix("sk\\-ant"), "sk");
         assert_eq!(literal_prefix("sk-proj?-"), "sk-pro");
         assert_eq!(literal_prefix("gsk_+"), "gsk_");
         assert_eq!(literal_prefix("(sk-|gsk_)"), "");

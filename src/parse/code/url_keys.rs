@@ -27,14 +27,17 @@ fn names_api_key(param: &str) -> bool {
     l.ends_with("apikey")
 }
 
-/// `…?key=` / `…&api_key=` at the end of a literal: the parameter.
+/// `…?key=` / `…&api_key=` at the end of a literal: the parameter. Only the `…key` names: the
+/// code front end finds these statements through the word `key=` (a `?token=` or `?apiKey=`
+/// would need a word of its own, see `Catalog::code_anchors`).
 fn param_at_end(s: &str) -> Option<&str> {
     let s = s.strip_suffix('=')?;
     let p = &s[s.rfind(['?', '&'])? + 1..];
-    KEY_PARAMS
-        .iter()
-        .any(|k| k.eq_ignore_ascii_case(p))
-        .then_some(p)
+    in_query_literal(p).then_some(p)
+}
+
+fn in_query_literal(p: &str) -> bool {
+    p.ends_with("key") && KEY_PARAMS.iter().any(|k| k.eq_ignore_ascii_case(p))
 }
 
 static FSTRING_PARAM: LazyLock<Regex> = LazyLock::new(|| {
@@ -151,7 +154,7 @@ impl<'a> Analyzer<'a> {
                 break;
             }
             match self.t[k].kind {
-                Tok::Punct(b'(' | b'[' | b'{') => depth += 1,
+                Tok::Punct(b'(' | b'[' | b'{' | b'$') => depth += 1,
                 Tok::Punct(b')' | b']' | b'}') if depth == 0 => break,
                 Tok::Punct(b')' | b']' | b'}') => depth -= 1,
                 Tok::Punct(b'+' | b',' | b';') if depth == 0 => break,
@@ -229,7 +232,7 @@ impl<'a> Analyzer<'a> {
                             continue;
                         };
                         let param = p.as_str();
-                        if !KEY_PARAMS.iter().any(|k| k.eq_ignore_ascii_case(param)) {
+                        if !in_query_literal(param) {
                             continue;
                         }
                         let Some(key) =
@@ -295,11 +298,15 @@ impl<'a> Analyzer<'a> {
                 let direct = prints
                     .iter()
                     .find(|(_, _, open, close)| *open < at && at < *close);
+                // a variable printed later: by a log or print call only (those statements are
+                // found through their own words; a `raise` or `throw` elsewhere is not)
                 let printed = direct
                     .or_else(|| {
                         let var = self.assigned_var(at)?;
-                        prints.iter().find(|(_, _, open, close)| {
-                            *open > at && self.mentions(*open, *close, var)
+                        prints.iter().find(|(callee, _, open, close)| {
+                            !matches!(callee.as_str(), "raise" | "throw")
+                                && *open > at
+                                && self.mentions(*open, *close, var)
                         })
                     })
                     .map(|(callee, span, _, _)| (callee.clone(), *span));
@@ -470,11 +477,16 @@ mod tests {
         assert_eq!(found("a.js", t), one("key", "geminiKey", None));
         let t = "u.searchParams.set('key', apiKey);\n";
         assert_eq!(found("a.js", t), one("key", "apiKey", None));
-        let t = "const url = `${base}?email=${e}&api_key=${process.env.ZEROBOUNCE_API_KEY}`;\nif (!r.ok) throw new Error(`failed: ${url}`);\n";
+        let t = "const url = `${base}?email=${e}&api_key=${process.env.ZEROBOUNCE_API_KEY}`;\nif (!r.ok) console.error(`failed: ${url}`);\n";
         assert_eq!(
             found("a.js", t),
-            one("api_key", "ZEROBOUNCE_API_KEY", Some("throw"))
+            one("api_key", "ZEROBOUNCE_API_KEY", Some("console.error"))
         );
+        // a throw counts where it builds the URL itself
+        let t = "throw new Error(`no access: ${base}?key=${apiKey}`);\n";
+        assert_eq!(found("a.js", t), one("key", "apiKey", Some("throw")));
+        let t = "const url = `${base}?key=${apiKey}`;\nthrow new Error(`failed: ${url}`);\n";
+        assert_eq!(found("a.js", t), one("key", "apiKey", None));
     }
 
     #[test]
@@ -486,18 +498,27 @@ mod tests {
         );
         let t = "r = requests.get(u, params={\"key\": self.api_key})\n";
         assert_eq!(found("a.py", t), one("key", "api_key", None));
-        let t = "params = {\"key\": settings.GOOGLE_API_KEY}\nraise RuntimeError(f\"bad response for {params}\")\n";
+        let t = "params = {\"key\": settings.GOOGLE_API_KEY}\nlogger.error(f\"bad response for {params}\")\n";
         assert_eq!(
             found("a.py", t),
-            one("key", "GOOGLE_API_KEY", Some("raise"))
+            one("key", "GOOGLE_API_KEY", Some("logger.error"))
         );
         let t = "u = \"https://x.example/v?api_key={}\".format(key)\n";
         assert_eq!(found("a.py", t), one("api_key", "key", None));
-        let t = "print(f\"https://x.example/v?token={os.environ['ACME_API_TOKEN']}\")\n";
+        let t = "print(f\"https://x.example/v?api_key={os.environ['ACME_API_TOKEN']}\")\n";
         assert_eq!(
             found("a.py", t),
-            one("token", "ACME_API_TOKEN", Some("print"))
+            one("api_key", "ACME_API_TOKEN", Some("print"))
         );
+        let t = "r = requests.get(u, params={\"token\": os.environ['ACME_API_TOKEN']})\n";
+        assert_eq!(found("a.py", t), one("token", "ACME_API_TOKEN", None));
+        // a `?token=` or `?apiKey=` written in the URL is not looked for (no anchor word)
+        for t in [
+            "u = f\"https://x.example/v?token={os.environ['ACME_API_TOKEN']}\"\n",
+            "u = f\"https://x.example/v?apiKey={os.environ['ACME_API_TOKEN']}\"\n",
+        ] {
+            assert_eq!(found("a.py", t), vec![], "{t}");
+        }
     }
 
     #[test]
