@@ -655,46 +655,10 @@ impl Catalog {
             // (`nsole`, `uthorization`): the searcher checks every place where the first three
             // bytes of some word could start, and `con`, `Aut`, `api` start half the words of a
             // program. The `'use client'` directive is found by its place (the file's first
-            // statement), not by a word.
-            let mut words: Vec<String> = [
-                "env",
-                "log",
-                "LOG",
-                "print",
-                "nsole",
-                "uthorization",
-                "UTHORIZATION",
-                "pi-key",
-                "pi-Key",
-                "PI-Key",
-                "PI-KEY",
-                "://",
-                "sk-",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+            // statement), not by a word. Their order is chosen for the searcher's buckets
+            // (crate::teddy).
+            let minimal = crate::teddy::order(self.code_anchor_words());
             let prefixes = self.key_prefixes();
-            words.extend(prefixes.iter().cloned());
-            // an SDK's anchors (each of its names holds one; checked at load) or its names
-            words.extend(self.sdks.iter().flat_map(|s| {
-                if s.anchors.is_empty() {
-                    s.names.iter().cloned()
-                } else {
-                    s.anchors.iter().cloned()
-                }
-                .collect::<Vec<_>>()
-            }));
-            // a word that contains another is found through it (`ChatOpenAI` through `OpenAI`):
-            // fewer, case-sensitive patterns keep the search on its SIMD path
-            words.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-            words.dedup();
-            let mut minimal: Vec<String> = Vec::new();
-            for w in words {
-                if !minimal.iter().any(|m| w.contains(m.as_str())) {
-                    minimal.push(w);
-                }
-            }
             // formats with no literal prefix that need no name for context (Zhipu's
             // `id.secret`): found by their own regex, unanchored
             let unanchored: Vec<&KeyFormat> = self
@@ -731,6 +695,51 @@ impl Catalog {
                 prefixless_run,
             }
         })
+    }
+
+    /// The code front end's anchor words (see [`Catalog::code_anchors`]): env access, logging,
+    /// auth headers, URLs, key prefixes and SDK names, minimal (no word contains another).
+    pub fn code_anchor_words(&self) -> Vec<String> {
+        let mut words: Vec<String> = [
+            "env",
+            "log",
+            "LOG",
+            "print",
+            "nsole",
+            "uthorization",
+            "UTHORIZATION",
+            "pi-key",
+            "pi-Key",
+            "PI-Key",
+            "PI-KEY",
+            "://",
+            "sk-",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let prefixes = self.key_prefixes();
+        words.extend(prefixes.iter().cloned());
+        // an SDK's anchors (each of its names holds one; checked at load) or its names
+        words.extend(self.sdks.iter().flat_map(|s| {
+            if s.anchors.is_empty() {
+                s.names.iter().cloned()
+            } else {
+                s.anchors.iter().cloned()
+            }
+            .collect::<Vec<_>>()
+        }));
+        // a word that contains another is found through it (`ChatOpenAI` through `OpenAI`):
+        // fewer, case-sensitive patterns keep the search on its SIMD path
+        words.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+        words.dedup();
+        let mut minimal: Vec<String> = Vec::new();
+        for w in words {
+            if !minimal.iter().any(|m| w.contains(m.as_str())) {
+                minimal.push(w);
+            }
+        }
+        minimal
     }
 
     /// The literal pass's search automaton, built once per catalog.

@@ -41,6 +41,7 @@ pub mod roles;
 pub mod runtime;
 pub mod source;
 pub mod suppress;
+pub mod teddy;
 pub mod tools;
 pub mod url;
 pub mod values;
