@@ -296,6 +296,15 @@ fn dotenv_role(name: &str) -> Option<DotenvRole> {
     if lower == "env.example" || lower == "env.sample" || lower == "env.template" {
         return Some(DotenvRole::Example);
     }
+    // `worker.env.example`, `api.env.sample`: a named env file's example
+    if let Some(at) = lower.find(".env.")
+        && at > 0
+    {
+        let parts: Vec<&str> = lower[at + 5..].split(['.', '-', '_']).collect();
+        if !parts.is_empty() && parts.iter().all(|p| EXAMPLE_WORDS.contains(p)) {
+            return Some(DotenvRole::Example);
+        }
+    }
     None
 }
 
@@ -321,6 +330,9 @@ mod tests {
             ("example.env", Some(Example)),
             ("env.example", Some(Example)),
             ("docker/app.env", Some(Standalone)),
+            ("worker.env.example", Some(Example)),
+            ("deploy/api.env.sample", Some(Example)),
+            ("app.env.bak", None),
             (".envrc", None),
             (".env.vault", None),
             (".env.keys", None),
