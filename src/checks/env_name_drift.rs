@@ -282,7 +282,7 @@ impl Check for EnvNameDrift {
     }
 
     fn check_project(&self, cx: &Cx, out: &mut Vec<Finding>) {
-        // (read, set) pairs already reported at the read, so the set side does not repeat them
+        // read names already reported at the read, so the set side does not report them again
         let mut reported = foldhash::HashSet::default();
         self.read_side(cx, &mut reported, out);
         set_side::check(cx, &Self::META, &reported, out);
@@ -290,7 +290,7 @@ impl Check for EnvNameDrift {
 }
 
 impl EnvNameDrift {
-    fn read_side<'a>(&self, cx: &Cx<'a>, reported: &mut foldhash::HashSet<(&'a str, &'a str)>, out: &mut Vec<Finding>) {
+    fn read_side<'a>(&self, cx: &Cx<'a>, reported: &mut foldhash::HashSet<&'a str>, out: &mut Vec<Finding>) {
         let Some(mut provided) = ProvidedEnv::for_project(cx) else { return };
         let mut memo = foldhash::HashMap::default();
         for (fi, f) in cx.index.files.iter().enumerate() {
@@ -302,7 +302,7 @@ impl EnvNameDrift {
                 }
                 let Some(near) = provided.near_miss(cx, &r.name) else { continue };
                 let Some((pf, ps)) = provided.at(near) else { continue };
-                reported.insert((&*r.name, near));
+                reported.insert(&*r.name);
                 out.push(
                     Finding::new(&Self::META, Label::new(fi, r.span, format!("`{near}` is what is set")), format!("the code reads `{}`, but the configuration sets `{near}`", r.name))
                         .related(Label::new(pf, ps, format!("`{near}` set here")))
@@ -325,8 +325,9 @@ impl EnvNameDrift {
 /// `RUN`, a Go file the code front end does not read for env names); a name the code reads is
 /// never compared with another name the code reads; a trailing number (`KEY_2`) is a second
 /// key, not a typo; and an env the place passes to a third-party action or image is that
-/// program's business. Source files whose text was released are read again for the word
-/// search, only when there is a candidate at all.
+/// program's business. Source files whose text was released after parsing are read again for
+/// the word search, only when there is a candidate at all (rare: one in the 46 ecosystem
+/// repositories), so the cost is paid by the runs that may report.
 mod set_side {
     use foldhash::{HashMap, HashSet};
 
@@ -342,54 +343,77 @@ mod set_side {
 
     /// Where a name is set: the file, the assignment, what sets it (for the message), and the
     /// names the same process also gets from that place.
-    struct Site<'a> {
+    struct Site {
         file: usize,
         assignment: usize,
         /// (what sets it, whose environment that is), for the message
         kind: (&'static str, &'static str),
-        /// names set beside it for the same process (the read name among them: no drift)
-        beside: Vec<&'a str>,
+        /// index of the names set beside it for the same process (the read name among them:
+        /// no drift)
+        beside: usize,
         /// an env file of the service the repository does not hold: it may pass anything
         unknown_env_file: bool,
+    }
+
+    /// The places, and per place the names set there together.
+    #[derive(Default)]
+    struct Sites<'a> {
+        sites: Vec<Site>,
+        beside: Vec<Vec<&'a str>>,
+    }
+
+    /// A judged name the code reads, prepared for the near-miss test.
+    struct Read<'a> {
+        name: &'a str,
+        chars: Vec<char>,
+        role: roles::NameRole,
+        slot: Option<usize>,
+        /// the first read, for the related label
+        at: (usize, Span),
     }
 
     /// Re-read cap for released source text (the walk read it under the configured cap; a file
     /// that grew past this is treated as mentioning everything).
     const REREAD_CAP: u64 = 16 * 1024 * 1024;
 
-    pub(super) fn check<'a>(cx: &Cx<'a>, meta: &'static Meta, reported: &HashSet<(&'a str, &'a str)>, out: &mut Vec<Finding>) {
-        let sites = sites(cx);
+    pub(super) fn check<'a>(cx: &Cx<'a>, meta: &'static Meta, reported: &HashSet<&'a str>, out: &mut Vec<Finding>) {
+        let Sites { sites, beside } = sites(cx);
         if sites.is_empty() {
             return;
         }
         // names the code reads: judged ones (LLM key / base URL) with their first read, and all of
         // them upper-cased (is the set name itself read?)
-        let mut first_read: HashMap<&'a str, (usize, Span)> = HashMap::default();
+        let mut reads: Vec<Read<'a>> = Vec::new();
         let mut read_upper: HashSet<String> = HashSet::default();
         let mut distinct: HashSet<&'a str> = HashSet::default();
         for (fi, f) in cx.index.files.iter().enumerate() {
             let Some(code) = f.facts.code() else { continue };
             for r in &code.env_reads {
-                if distinct.insert(&r.name) {
-                    read_upper.insert(r.name.to_ascii_uppercase());
-                    if judged(cx, &r.name) {
-                        first_read.insert(&r.name, (fi, r.span));
-                    }
+                if !distinct.insert(&r.name) {
+                    continue;
+                }
+                read_upper.insert(r.name.to_ascii_uppercase());
+                if judged(cx, &r.name) && !reported.contains(&*r.name) {
+                    let info = roles::name_info(cx.catalog, &r.name);
+                    reads.push(Read { name: &r.name, chars: r.name.chars().collect(), role: info.role, slot: info.slot, at: (fi, r.span) });
                 }
             }
         }
-        let mut reads: Vec<&'a str> = first_read.keys().copied().collect();
-        reads.sort_unstable();
-        // candidates: (site, set name, read name)
-        let mut candidates: Vec<(&Site, &'a str, &'a str)> = Vec::new();
+        reads.sort_unstable_by(|a, b| a.name.cmp(b.name));
+        let mut by_normal: HashMap<String, Vec<usize>> = HashMap::default();
+        for (i, r) in reads.iter().enumerate() {
+            by_normal.entry(normal(r.name)).or_default().push(i);
+        }
+        // candidates: (site, set name, read)
+        let mut candidates: Vec<(&Site, &'a str, &Read)> = Vec::new();
         for site in &sites {
             let a = &cx.index.files[site.file].facts.assignments[site.assignment];
             let set = a.name.as_str();
             if site.unknown_env_file || cx.catalog.env(set).is_some() || read_upper.contains(&set.to_ascii_uppercase()) {
                 continue;
             }
-            let Some(read) = intended(cx, set, &reads) else { continue };
-            if site.beside.contains(&read) || reported.contains(&(read, set)) {
+            let Some(read) = intended(cx, set, &reads, &by_normal) else { continue };
+            if beside[site.beside].contains(&read.name) {
                 continue;
             }
             candidates.push((site, set, read));
@@ -397,43 +421,49 @@ mod set_side {
         if candidates.is_empty() {
             return;
         }
-        let names: Vec<&str> = candidates.iter().map(|c| c.1).collect();
+        let mut names: Vec<&str> = candidates.iter().map(|c| c.1).collect();
+        names.sort_unstable();
+        names.dedup();
         let mentioned = mentioned(cx, &names, &sites);
         for (site, set, read) in candidates {
             if mentioned.contains(set) {
                 continue;
             }
-            let Some(&(rf, rs)) = first_read.get(read) else { continue };
+            let name = read.name;
             let a = &cx.index.files[site.file].facts.assignments[site.assignment];
             out.push(
-                Finding::new(meta, Label::new(site.file, a.name_span, format!("the code reads `{read}`")), format!("{} sets `{set}`, which nothing in the repository reads, while the code reads `{read}`, which {} does not set: the code gets no value (a `401` for a key)", site.kind.0, site.kind.1))
-                    .related(Label::new(rf, rs, format!("`{read}` read here")))
-                    .help(format!("rename it to {read} (the name the code reads)"))
-                    .evidence(format!("{set}>{read}")),
+                Finding::new(meta, Label::new(site.file, a.name_span, format!("the code reads `{name}`")), format!("{} sets `{set}`, which nothing in the repository reads, while the code reads `{name}`, which {} does not set: the code gets no value (a `401` for a key)", site.kind.0, site.kind.1))
+                    .related(Label::new(read.at.0, read.at.1, format!("`{name}` read here")))
+                    .help(format!("rename it to {name} (the name the code reads)"))
+                    .evidence(format!("{set}>{name}")),
             );
         }
     }
 
-    /// The one name the code reads that `set` is a near-miss of, if exactly one is.
-    fn intended<'a>(cx: &Cx, set: &str, reads: &[&'a str]) -> Option<&'a str> {
-        let n = normal(set);
-        let mut same_normal = reads.iter().copied().filter(|r| normal(r) == n);
-        if let Some(r) = same_normal.next() {
-            return same_normal.next().is_none().then_some(r);
+    /// The one name the code reads that `set` is a near-miss of, if exactly one is: the same
+    /// normal form, else one or two edits away.
+    fn intended<'r, 'a>(cx: &Cx, set: &str, reads: &'r [Read<'a>], by_normal: &HashMap<String, Vec<usize>>) -> Option<&'r Read<'a>> {
+        if let Some(same) = by_normal.get(&normal(set)) {
+            return match same.as_slice() {
+                [one] => Some(&reads[*one]),
+                _ => None,
+            };
+        }
+        // `KEY_2` beside `KEY`, `KEY_1` beside `KEY_2`: numbered keys, on purpose
+        if ends_in_digit(set) {
+            return None;
         }
         let si = roles::name_info(cx.catalog, set);
         let chars: Vec<char> = set.chars().collect();
-        let mut near = reads.iter().copied().filter(|r| {
-            let ri = roles::name_info(cx.catalog, r);
-            let rc: Vec<char> = r.chars().collect();
+        let mut near = reads.iter().filter(|r| {
             // short names are a few edits from many unrelated ones
-            rc.len() >= 8
-                && ri.role == si.role
+            r.chars.len() >= 8
+                && r.chars.len().abs_diff(chars.len()) <= 2
+                && r.role == si.role
                 // names of two providers are not typos of each other (GROK / GROQ)
-                && !(ri.slot.is_some() && si.slot.is_some() && ri.slot != si.slot)
-                // `KEY_2` beside `KEY`, `KEY_1` beside `KEY_2`: numbered keys, on purpose
-                && !(ends_in_digit(set) || ends_in_digit(r))
-                && within_two(&chars, &rc)
+                && !(r.slot.is_some() && si.slot.is_some() && r.slot != si.slot)
+                && !ends_in_digit(r.name)
+                && within_two(&chars, &r.chars)
         });
         let r = near.next()?;
         near.next().is_none().then_some(r)
@@ -444,43 +474,44 @@ mod set_side {
     }
 
     /// Every place a deployment sets a name for the project's own code.
-    fn sites<'a>(cx: &Cx<'a>) -> Vec<Site<'a>> {
-        let mut out = Vec::new();
+    fn sites<'a>(cx: &Cx<'a>) -> Sites<'a> {
+        let mut out = Sites::default();
         for (fi, f) in cx.index.files.iter().enumerate() {
-            let names = |ix: &[usize]| -> Vec<&str> { ix.iter().map(|&i| f.facts.assignments[i].name.as_str()).collect() };
+            let names = |ix: &[usize]| -> Vec<&'a str> { ix.iter().map(|&i| f.facts.assignments[i].name.as_str()).collect() };
+            let mut group = |names: Vec<&'a str>| {
+                out.beside.push(names);
+                out.beside.len() - 1
+            };
+            let mut found: Vec<Site> = Vec::new();
             match &f.facts.outline {
                 Outline::Dockerfile(d) => {
-                    // the runtime sees the stage's ENV; a RUN sees its ARGs too
+                    // the runtime sees the stages' ENV; a RUN sees its ARGs too
                     let all_env: Vec<&str> = d.stages.iter().flat_map(|s| names(&s.envs)).collect();
+                    let env_group = group(all_env.clone());
                     for st in &d.stages {
-                        for &i in &st.envs {
-                            out.push(Site { file: fi, assignment: i, kind: ("this `ENV`", "the image"), beside: all_env.clone(), unknown_env_file: false });
-                        }
-                        let mut beside = all_env.clone();
-                        beside.extend(names(&st.args));
-                        beside.extend(names(&d.global_args));
-                        for &i in &st.args {
-                            out.push(Site { file: fi, assignment: i, kind: ("this `ARG`", "the build"), beside: beside.clone(), unknown_env_file: false });
-                        }
+                        found.extend(st.envs.iter().map(|&i| Site { file: fi, assignment: i, kind: ("this `ENV`", "the image"), beside: env_group, unknown_env_file: false }));
+                        let mut with_args = all_env.clone();
+                        with_args.extend(names(&st.args));
+                        with_args.extend(names(&d.global_args));
+                        let arg_group = group(with_args);
+                        found.extend(st.args.iter().map(|&i| Site { file: fi, assignment: i, kind: ("this `ARG`", "the build"), beside: arg_group, unknown_env_file: false }));
                     }
                 }
                 Outline::Compose(c) => {
                     let dir = f.source.rel_path.rsplit_once('/').map_or("", |(d, _)| d);
                     // services that only run an image run someone else's program
                     for svc in c.services.iter().filter(|s| s.build.is_some()) {
-                        let mut beside = names(&svc.env);
+                        let mut set = names(&svc.env);
                         let mut unknown = false;
                         for ef in &svc.env_files {
                             let p = join_path(dir, &ef.path);
-                            let held = cx.index.find(&p).or_else(|| cx.index.find(&format!("{p}.example")));
-                            match held {
-                                Some(h) => beside.extend(cx.index.files[h].facts.assignments.iter().map(|a| a.name.as_str())),
+                            match cx.index.find(&p).or_else(|| cx.index.find(&format!("{p}.example"))) {
+                                Some(h) => set.extend(cx.index.files[h].facts.assignments.iter().map(|a| a.name.as_str())),
                                 None => unknown = true,
                             }
                         }
-                        for &i in &svc.env {
-                            out.push(Site { file: fi, assignment: i, kind: ("this compose service", "the service"), beside: beside.clone(), unknown_env_file: unknown });
-                        }
+                        let g = group(set);
+                        found.extend(svc.env.iter().map(|&i| Site { file: fi, assignment: i, kind: ("this compose service", "the service"), beside: g, unknown_env_file: unknown }));
                     }
                 }
                 Outline::Workflow(wf) if f.kind == FileKind::Workflow => {
@@ -488,21 +519,23 @@ mod set_side {
                     let own = |s: &crate::facts::workflow::Step| s.uses.as_ref().is_none_or(|u| u.value.starts_with("actions/") || u.value.starts_with("./"));
                     let job_own = |j: &crate::facts::workflow::Job| j.uses.is_none() && j.steps.iter().all(own);
                     let all: Vec<&str> = names(&wf.env).into_iter().chain(wf.jobs.iter().flat_map(|j| names(&j.env).into_iter().chain(j.steps.iter().flat_map(|s| names(&s.env))))).collect();
-                    let mut push = |i: usize| out.push(Site { file: fi, assignment: i, kind: ("this workflow `env:`", "the workflow"), beside: all.clone(), unknown_env_file: false });
+                    let g = group(all);
+                    let site = |i: usize| Site { file: fi, assignment: i, kind: ("this workflow `env:`", "the workflow"), beside: g, unknown_env_file: false };
                     if wf.jobs.iter().all(job_own) {
-                        wf.env.iter().for_each(|&i| push(i));
+                        found.extend(wf.env.iter().map(|&i| site(i)));
                     }
-                    for j in wf.jobs.iter() {
+                    for j in &wf.jobs {
                         if job_own(j) {
-                            j.env.iter().for_each(|&i| push(i));
+                            found.extend(j.env.iter().map(|&i| site(i)));
                         }
                         for s in j.steps.iter().filter(|s| s.uses.is_none()) {
-                            s.env.iter().for_each(|&i| push(i));
+                            found.extend(s.env.iter().map(|&i| site(i)));
                         }
                     }
                 }
                 _ => {}
             }
+            out.sites.extend(found);
         }
         out
     }
@@ -518,7 +551,10 @@ mod set_side {
         });
         let finders: Vec<(&str, memchr::memmem::Finder)> = names.iter().map(|n| (*n, memchr::memmem::Finder::new(n.as_bytes()))).collect();
         for (fi, f) in cx.index.files.iter().enumerate() {
-            if f.kind == FileKind::Readme || found.len() == names.len() {
+            if found.len() == names.len() {
+                break;
+            }
+            if f.kind == FileKind::Readme {
                 continue;
             }
             let reread;
