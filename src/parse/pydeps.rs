@@ -467,4 +467,39 @@ mod tests {
         assert_eq!(split_requirement("openai @ https://x/y.whl"), None);
         assert_eq!(split_requirement("OpenAI"), Some(("OpenAI", "")));
     }
+
+    fn pinned(path: &str, text: &str) -> Vec<(String, bool, bool, PinSource)> {
+        let c = Catalog::builtin().expect("catalog");
+        pins(path, text, &c)
+            .into_iter()
+            .map(|p| {
+                assert!(!text[p.span.range()].is_empty(), "{path}: empty span");
+                (p.written, p.before, p.after, p.source)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_manifest_kind() {
+        let req = "# deps\nflask\nopenai==1.3.0 --hash=sha256:00 \\\n    --hash=sha256:11\nopenai-whisper==1\n";
+        assert_eq!(
+            pinned("requirements.txt", req),
+            vec![("openai==1.3.0".into(), false, true, PinSource::Range)]
+        );
+        let pep621 = "[project]\ndependencies = [\"openai[datalib]>=0.27,<1\"]\n";
+        let p = &pinned("pyproject.toml", pep621)[0];
+        assert_eq!((p.1, p.2), (true, false));
+        let poetry = "[tool.poetry.dependencies]\npython = \"^3.10\"\nopenai = { version = \"^1.2\", extras = [] }\n";
+        assert!(!pinned("sub/pyproject.toml", poetry)[0].1);
+        let pipfile = "[packages]\nopenai = \"*\"\n";
+        assert_eq!(pinned("Pipfile", pipfile)[0].3, PinSource::Unpinned);
+        let lock = "[[package]]\nname = \"openai\"\nversion = \"0.28.1\"\n";
+        assert_eq!(
+            pinned("poetry.lock", lock),
+            vec![("openai 0.28.1".into(), true, false, PinSource::Lock)]
+        );
+        // not TOML, no package of ours: nothing, no panic
+        assert!(pinned("uv.lock", "[[package]\nname = \"openai").is_empty());
+        assert!(pinned("requirements.txt", "requests\n").is_empty());
+    }
 }
