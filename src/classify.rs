@@ -41,6 +41,10 @@ pub enum FileKind {
     Source,
     /// editor / coding-agent settings of a tool in `rules/tools.toml` (`.cursor/mcp.json`)
     Settings,
+    /// Python dependency manifests and lockfiles (`requirements*.txt`, `poetry.lock`,
+    /// `uv.lock`, `Pipfile`): which SDK generation the project installs (`pyproject.toml` is
+    /// read as settings and for its dependencies)
+    PyDeps,
     /// `README*.md`: read only for the variable names its setup section documents (and key
     /// literals)
     Readme,
@@ -235,6 +239,9 @@ pub fn classify(rel_path: &str) -> Option<FileKind> {
     }
     if lower == "package.json" {
         return Some(FileKind::PackageJson);
+    }
+    if crate::parse::pydeps::is_manifest(rel_path) {
+        return Some(FileKind::PyDeps);
     }
     if lower.ends_with(".sh")
         || lower.ends_with(".bash")

@@ -286,6 +286,7 @@ pub fn releasable(kind: &FileKind, facts: &FileFacts, text: &str) -> bool {
             && c.headers.is_empty()
             && c.key_literals.is_empty()
             && c.bundle_leaks.is_empty()
+            && c.lifecycle.is_empty()
     })
 }
 

@@ -95,7 +95,11 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
         bundle_leaks: Vec::new(),
         hosts: Vec::new(),
         skips_tests: skips_tests(text.as_bytes()),
+        lifecycle: Vec::new(),
     };
+    if lang != Lang::Other {
+        code.lifecycle = crate::parse::lifecycle::scan(text, lang, catalog);
+    }
     if lang == Lang::Other {
         code.key_literals = crate::parse::text::scan(text, catalog);
         facts.outline = Outline::Code(Box::new(code));
@@ -1086,7 +1090,7 @@ fn trim(line: &[u8]) -> &[u8] {
 
 /// The lines of `b` holding the statement around `s..e`: the anchor's own lines, grown while a
 /// neighbouring line runs on into them or continues them.
-fn statement_lines(b: &[u8], s: usize, e: usize) -> (usize, usize) {
+pub(crate) fn statement_lines(b: &[u8], s: usize, e: usize) -> (usize, usize) {
     let line_start = |at: usize| memchr::memrchr(b'\n', &b[..at]).map_or(0, |p| p + 1);
     let line_end = |at: usize| memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |p| at + p + 1);
     let mut from = line_start(s);
