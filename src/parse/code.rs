@@ -97,9 +97,6 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
         skips_tests: skips_tests(text.as_bytes()),
         lifecycle: Vec::new(),
     };
-    if lang != Lang::Other {
-        code.lifecycle = crate::parse::lifecycle::scan(text, lang, catalog);
-    }
     if lang == Lang::Other {
         code.key_literals = crate::parse::text::scan(text, catalog);
         facts.outline = Outline::Code(Box::new(code));
@@ -110,10 +107,12 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
         || name.starts_with("vite.config.")
         || name.starts_with("vitest.config.");
     // bundler configs are read whole; any other file only around its anchors
+    // the lifecycle scan's statements are lexed with the front end's own, once
+    let life = crate::parse::lifecycle::windows(text, catalog);
     let windows = if bundle_config || !windowed {
         None
     } else {
-        let w = windows(text, catalog);
+        let w = union(windows(text, catalog), &life);
         if w.is_empty() {
             if lang == Lang::Py && memchr::memmem::find(text.as_bytes(), b"BaseSettings").is_some()
             {
@@ -130,6 +129,9 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
     } else {
         lex::python_in(text, windows.as_deref())
     };
+    if !life.is_empty() {
+        code.lifecycle = crate::parse::lifecycle::scan_tokens(text, &toks, lang, catalog);
+    }
     let a = Analyzer {
         src: text,
         t: &toks,
@@ -1236,6 +1238,24 @@ pub fn windows(text: &str, catalog: &Catalog) -> Vec<(usize, usize)> {
             continue;
         }
         let (from, to) = statement_lines(b, s, e);
+        match out.last_mut() {
+            Some(last) if from <= last.1 => last.1 = last.1.max(to),
+            _ => out.push((from, to)),
+        }
+    }
+    out
+}
+
+/// Two sorted lists of disjoint line ranges as one.
+fn union(a: Vec<(usize, usize)>, b: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    if b.is_empty() {
+        return a;
+    }
+    let mut all = a;
+    all.extend_from_slice(b);
+    all.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(all.len());
+    for (from, to) in all {
         match out.last_mut() {
             Some(last) if from <= last.1 => last.1 = last.1.max(to),
             _ => out.push((from, to)),

@@ -99,7 +99,8 @@ fn model_name(name: &str) -> bool {
         || l.ends_with("_engine")
 }
 
-pub fn scan(text: &str, lang: Lang, catalog: &Catalog) -> Vec<LifecycleUse> {
+/// The statements around the lifecycle words in `text` (sorted, disjoint line ranges).
+pub fn windows(text: &str, catalog: &Catalog) -> Vec<(usize, usize)> {
     let Some(ac) = &catalog.lifecycle_anchors().ac else {
         return Vec::new();
     };
@@ -112,6 +113,12 @@ pub fn scan(text: &str, lang: Lang, catalog: &Catalog) -> Vec<LifecycleUse> {
             _ => windows.push((from, to)),
         }
     }
+    windows
+}
+
+/// The uses in one file, from its own search and tokenization.
+pub fn scan(text: &str, lang: Lang, catalog: &Catalog) -> Vec<LifecycleUse> {
+    let windows = windows(text, catalog);
     if windows.is_empty() {
         return Vec::new();
     }
@@ -120,9 +127,15 @@ pub fn scan(text: &str, lang: Lang, catalog: &Catalog) -> Vec<LifecycleUse> {
         Lang::Py => lex::python_in(text, Some(&windows)),
         Lang::Other => return Vec::new(),
     };
+    scan_tokens(text, &toks, lang, catalog)
+}
+
+/// The uses among tokens that cover at least the statements of [`windows`] (the code front
+/// end lexes its own windows and these together, once).
+pub fn scan_tokens(text: &str, toks: &[Token], lang: Lang, catalog: &Catalog) -> Vec<LifecycleUse> {
     let s = Scan {
         src: text,
-        t: &toks,
+        t: toks,
         catalog,
     };
     let mut out = Vec::new();
