@@ -21,6 +21,9 @@ use crate::url::BaseUrl;
 pub const BUILTIN: &str = include_str!("../rules/providers.toml");
 /// The non-LLM secrets (`[[secret]]`, `[secret_names]`), loaded as a second catalog file.
 pub const SECRETS: &str = include_str!("../rules/secrets.toml");
+/// Retired models and APIs, SDK generations (`[[retired_model]]`, `[[retired_api]]`,
+/// `[[sdk_generation]]`), loaded as a third catalog file.
+pub const LIFECYCLE: &str = include_str!("../rules/lifecycle.toml");
 
 #[derive(
     Debug,
@@ -316,6 +319,65 @@ pub struct Sdk {
     pub anchors: Vec<String>,
 }
 
+/// Model ids a provider has shut down: requests naming them fail from `retired` on.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetiredModel {
+    pub provider: String,
+    /// exact ids (compared without case, and without a `models/` prefix)
+    pub ids: Vec<String>,
+    /// shutdown date, `YYYY-MM-DD`
+    pub retired: String,
+    pub replacement: String,
+    pub source: String,
+}
+
+/// An API or a tool of one a provider has shut down.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetiredApi {
+    pub provider: String,
+    /// what it is, first in every message (`Assistants API`)
+    pub what: String,
+    /// attribute chains that call it (`beta.assistants`)
+    #[serde(default)]
+    pub chains: Vec<String>,
+    /// a tool type string (`retrieval`), counted as the value of a `type` key…
+    #[serde(default)]
+    pub tool: Option<String>,
+    /// …in a file that also contains this word
+    #[serde(default)]
+    pub context: Option<String>,
+    pub retired: String,
+    pub replacement: String,
+    pub source: String,
+}
+
+/// A package whose major version changed the call shape (openai-python 0.x → 1.x).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SdkGeneration {
+    pub package: String,
+    /// where its pins are read: `pypi` (requirements, pyproject, poetry.lock, uv.lock)
+    pub ecosystem: String,
+    /// the module code imports (`import openai`)
+    pub module: String,
+    /// the first version of the new generation
+    pub boundary: String,
+    /// `module.<attr>` the old generation had and the new one removed
+    pub before: Vec<String>,
+    /// names only the new generation exports (`from module import <name>`)
+    pub after: Vec<String>,
+    pub before_fails: String,
+    pub after_fails: String,
+    /// what happens instead of `before_fails` for some `before` names (`api_base` is ignored)
+    #[serde(default)]
+    pub before_notes: std::collections::BTreeMap<String, String>,
+    pub before_fix: String,
+    pub after_fix: String,
+    pub source: String,
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogFile {
@@ -333,6 +395,12 @@ pub struct CatalogFile {
     pub secret_names: SecretNames,
     #[serde(default)]
     pub secret_values: SecretValues,
+    #[serde(default)]
+    pub retired_model: Vec<RetiredModel>,
+    #[serde(default)]
+    pub retired_api: Vec<RetiredApi>,
+    #[serde(default)]
+    pub sdk_generation: Vec<SdkGeneration>,
 }
 
 /// What the code front end searches a source file for before it builds any token.
@@ -416,6 +484,14 @@ pub struct Catalog {
     pub secrets: Vec<Secret>,
     pub secret_names: SecretNames,
     pub secret_values: SecretValues,
+    pub retired_models: Vec<RetiredModel>,
+    pub retired_apis: Vec<RetiredApi>,
+    pub sdk_generations: Vec<SdkGeneration>,
+    /// lower-case retired model id -> index into `retired_models`
+    retired_ids: HashMap<String, usize>,
+    /// what the code front end searches for retired models and SDK generations (built on
+    /// first use)
+    lifecycle_anchors: std::sync::OnceLock<crate::parse::lifecycle::Anchors>,
     /// anchored secret regexes, parallel to `secrets`
     secret_set: RegexSet,
     formats: Vec<FormatId>,
@@ -455,8 +531,14 @@ impl Catalog {
         let mut secrets: Vec<Secret> = Vec::new();
         let mut secret_names = SecretNames::default();
         let mut secret_values = SecretValues::default();
+        let mut retired_models: Vec<RetiredModel> = Vec::new();
+        let mut retired_apis: Vec<RetiredApi> = Vec::new();
+        let mut sdk_generations: Vec<SdkGeneration> = Vec::new();
         for file in files {
             sdks.extend(file.sdk.iter().cloned());
+            retired_models.extend(file.retired_model.iter().cloned());
+            retired_apis.extend(file.retired_api.iter().cloned());
+            sdk_generations.extend(file.sdk_generation.iter().cloned());
             for s in &file.secrets {
                 if let Some(slot) = secrets.iter_mut().find(|q| q.id == s.id) {
                     *slot = s.clone();
@@ -646,7 +728,14 @@ impl Catalog {
                 }
             }
         }
+        let retired_ids =
+            lifecycle_index(&providers, &retired_models, &retired_apis, &sdk_generations)?;
         Ok(Catalog {
+            retired_models,
+            retired_apis,
+            sdk_generations,
+            retired_ids,
+            lifecycle_anchors: std::sync::OnceLock::new(),
             sdks,
             providers,
             public_prefixes,
@@ -682,54 +771,10 @@ impl Catalog {
             // (`nsole`, `uthorization`): the searcher checks every place where the first three
             // bytes of some word could start, and `con`, `Aut`, `api` start half the words of a
             // program. The `'use client'` directive is found by its place (the file's first
-            // statement), not by a word.
-            let mut words: Vec<String> = [
-                "env",
-                "log",
-                "LOG",
-                "print",
-                "nsole",
-                "uthorization",
-                "UTHORIZATION",
-                // `x-api-key`, `api-key`, `X-Api-Key`: one word for the headers' spellings
-                "-key",
-                "-Key",
-                "-KEY",
-                "://",
-                "sk-",
-                // keys in URL queries (`?key=`, `&api_key=`) and params objects
-                // (`params={"key": …}`, `URLSearchParams`, `searchParams.set`). The packed
-                // (Teddy) search this keeps is sensitive to its words: some additions make the
-                // search 2-3x slower ("prefilter source words" in `cargo bench`; `-key` alone did,
-                // `key=` with `arams` did not), and above 64 words it leaves the packed path
-                // (~10x). Measure before adding one.
-                "key=",
-                "arams",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+            // statement), not by a word. Their order is chosen for the searcher's buckets
+            // (crate::teddy).
+            let minimal = crate::teddy::order(self.code_anchor_words());
             let prefixes = self.key_prefixes();
-            words.extend(prefixes.iter().cloned());
-            // an SDK's anchors (each of its names holds one; checked at load) or its names
-            words.extend(self.sdks.iter().flat_map(|s| {
-                if s.anchors.is_empty() {
-                    s.names.iter().cloned()
-                } else {
-                    s.anchors.iter().cloned()
-                }
-                .collect::<Vec<_>>()
-            }));
-            // a word that contains another is found through it (`ChatOpenAI` through `OpenAI`):
-            // fewer, case-sensitive patterns keep the search on its SIMD path
-            words.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-            words.dedup();
-            let mut minimal: Vec<String> = Vec::new();
-            for w in words {
-                if !minimal.iter().any(|m| w.contains(m.as_str())) {
-                    minimal.push(w);
-                }
-            }
             // formats with no literal prefix that need no name for context (Zhipu's
             // `id.secret`): found by their own regex, unanchored
             let unanchored: Vec<&KeyFormat> = self
@@ -766,6 +811,80 @@ impl Catalog {
                 prefixless_run,
             }
         })
+    }
+
+    /// The code front end's anchor words (see [`Catalog::code_anchors`]): env access, logging,
+    /// auth headers, URLs, key prefixes and SDK names, minimal (no word contains another).
+    pub fn code_anchor_words(&self) -> Vec<String> {
+        let mut words: Vec<String> = [
+            "env",
+            "log",
+            "LOG",
+            "print",
+            "nsole",
+            "uthorization",
+            "UTHORIZATION",
+            "pi-key",
+            "pi-Key",
+            "PI-Key",
+            "PI-KEY",
+            "://",
+            "sk-",
+            // keys in URL queries (`?key=`, `&api_key=`) and params objects
+            // (`params={"key": …}`, `URLSearchParams`, `searchParams.set`). Above 64 words the
+            // search leaves the packed (Teddy) path (~10x slower: `cargo bench`, "prefilter
+            // source words"); measure before adding one
+            "key=",
+            "arams",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let prefixes = self.key_prefixes();
+        words.extend(prefixes.iter().cloned());
+        // an SDK's anchors (each of its names holds one; checked at load) or its names
+        words.extend(self.sdks.iter().flat_map(|s| {
+            if s.anchors.is_empty() {
+                s.names.iter().cloned()
+            } else {
+                s.anchors.iter().cloned()
+            }
+            .collect::<Vec<_>>()
+        }));
+        // a word that contains another is found through it (`ChatOpenAI` through `OpenAI`):
+        // fewer, case-sensitive patterns keep the search on its SIMD path
+        words.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+        words.dedup();
+        let mut minimal: Vec<String> = Vec::new();
+        for w in words {
+            if !minimal.iter().any(|m| w.contains(m.as_str())) {
+                minimal.push(w);
+            }
+        }
+        minimal
+    }
+
+    /// The lifecycle scan's search automaton (retired model ids, retired API chains, SDK
+    /// generation names), built once per catalog.
+    pub fn lifecycle_anchors(&self) -> &crate::parse::lifecycle::Anchors {
+        self.lifecycle_anchors
+            .get_or_init(|| crate::parse::lifecycle::Anchors::build(self))
+    }
+
+    /// The retired-model entry of a model id (`text-davinci-003`, `models/gemini-pro`), if any.
+    pub fn retired_model(&self, id: &str) -> Option<&RetiredModel> {
+        self.retired_model_index(id)
+            .map(|i| &self.retired_models[i])
+    }
+
+    /// [`Catalog::retired_model`] as an index into `retired_models`.
+    pub fn retired_model_index(&self, id: &str) -> Option<usize> {
+        let id = id.trim();
+        let id = id.strip_prefix("models/").unwrap_or(id);
+        if id.len() < 4 || id.len() > 64 {
+            return None;
+        }
+        self.retired_ids.get(&id.to_ascii_lowercase()).copied()
     }
 
     /// The literal pass's search automaton, built once per catalog.
@@ -1121,9 +1240,87 @@ impl Catalog {
     }
 }
 
-/// The built-in catalog files: the providers, then the other secrets.
+/// The built-in catalog files: the providers, then the other secrets, then the lifecycle.
 pub fn builtin_files() -> Result<Vec<CatalogFile>, CatalogError> {
-    Ok(vec![toml::from_str(BUILTIN)?, toml::from_str(SECRETS)?])
+    Ok(vec![
+        toml::from_str(BUILTIN)?,
+        toml::from_str(SECRETS)?,
+        toml::from_str(LIFECYCLE)?,
+    ])
+}
+
+/// A `YYYY-MM-DD` date (the catalog's shutdown dates).
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// Validates the lifecycle tables and indexes the retired model ids (lower case; a later entry
+/// for the same id replaces an earlier one, so a user's `.keylint.toml` can correct a date).
+fn lifecycle_index(
+    providers: &[Provider],
+    models: &[RetiredModel],
+    apis: &[RetiredApi],
+    gens: &[SdkGeneration],
+) -> Result<HashMap<String, usize>, CatalogError> {
+    let known = |id: &str| providers.iter().any(|p| p.id == id);
+    let mut ids = HashMap::new();
+    for (i, m) in models.iter().enumerate() {
+        if !known(&m.provider) || !is_date(&m.retired) || m.ids.is_empty() {
+            return Err(CatalogError::Invalid(format!(
+                "retired_model {:?}: needs a known provider (`{}`), ids and a YYYY-MM-DD date (`{}`)",
+                m.ids, m.provider, m.retired
+            )));
+        }
+        for id in &m.ids {
+            if id.len() < 4 || id.len() > 64 {
+                return Err(CatalogError::Invalid(format!(
+                    "retired_model id `{id}`: 4 to 64 bytes"
+                )));
+            }
+            ids.insert(id.to_ascii_lowercase(), i);
+        }
+    }
+    for a in apis {
+        let tool_ok =
+            a.tool.as_ref().is_none_or(|t| t.len() >= 3) && a.tool.is_some() == a.context.is_some();
+        if !known(&a.provider)
+            || !is_date(&a.retired)
+            || (a.chains.is_empty() && a.tool.is_none())
+            || !tool_ok
+        {
+            return Err(CatalogError::Invalid(format!(
+                "retired_api `{}`: needs a known provider, chains or a tool with its context, and a YYYY-MM-DD date",
+                a.what
+            )));
+        }
+        if let Some(c) = a.chains.iter().find(|c| c.len() < 4 || !c.contains('.')) {
+            return Err(CatalogError::Invalid(format!(
+                "retired_api `{}`: chain `{c}` needs a `.`",
+                a.what
+            )));
+        }
+    }
+    for g in gens {
+        if g.ecosystem != "pypi" || g.module.is_empty() || g.before.is_empty() {
+            return Err(CatalogError::Invalid(format!(
+                "sdk_generation `{}`: ecosystem must be `pypi`, with a module and `before` names",
+                g.package
+            )));
+        }
+        crate::parse::pydeps::parse_version(&g.boundary).ok_or_else(|| {
+            CatalogError::Invalid(format!(
+                "sdk_generation `{}`: boundary `{}` is no version",
+                g.package, g.boundary
+            ))
+        })?;
+    }
+    Ok(ids)
 }
 
 /// `name` is one of `names`, or ends with one after a `_` (`PROD_AWS_SECRET_ACCESS_KEY`).
@@ -1348,15 +1545,6 @@ mod tests {
         for h in ["api.openai.com", "8.8.8.8", "llm.example.com"] {
             assert!(!is_local_host(h), "{h}");
         }
-    }
-
-    /// Above 64 words the anchor search leaves its packed (Teddy) path and runs ~10x slower:
-    /// a new shape must find its statements through words already here or replace some.
-    #[test]
-    fn code_anchor_words_stay_on_the_packed_path() {
-        let c = Catalog::builtin().expect("catalog");
-        let n = c.code_anchors().words.patterns_len();
-        assert!(n <= 64, "{n} code anchor words");
     }
 
     #[test]

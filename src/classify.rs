@@ -41,6 +41,10 @@ pub enum FileKind {
     Source,
     /// editor / coding-agent settings of a tool in `rules/tools.toml` (`.cursor/mcp.json`)
     Settings,
+    /// Python dependency manifests and lockfiles (`requirements*.txt`, `poetry.lock`,
+    /// `uv.lock`, `Pipfile`): which SDK generation the project installs (`pyproject.toml` is
+    /// read as settings and for its dependencies)
+    PyDeps,
     /// `README*.md`: read only for the variable names its setup section documents (and key
     /// literals)
     Readme,
@@ -236,6 +240,9 @@ pub fn classify(rel_path: &str) -> Option<FileKind> {
     if lower == "package.json" {
         return Some(FileKind::PackageJson);
     }
+    if crate::parse::pydeps::is_manifest(rel_path) {
+        return Some(FileKind::PyDeps);
+    }
     if lower.ends_with(".sh")
         || lower.ends_with(".bash")
         || lower == "makefile"
@@ -296,6 +303,15 @@ fn dotenv_role(name: &str) -> Option<DotenvRole> {
     if lower == "env.example" || lower == "env.sample" || lower == "env.template" {
         return Some(DotenvRole::Example);
     }
+    // `worker.env.example`, `api.env.sample`: a named env file's example
+    if let Some(at) = lower.find(".env.")
+        && at > 0
+    {
+        let parts: Vec<&str> = lower[at + 5..].split(['.', '-', '_']).collect();
+        if !parts.is_empty() && parts.iter().all(|p| EXAMPLE_WORDS.contains(p)) {
+            return Some(DotenvRole::Example);
+        }
+    }
     None
 }
 
@@ -321,6 +337,9 @@ mod tests {
             ("example.env", Some(Example)),
             ("env.example", Some(Example)),
             ("docker/app.env", Some(Standalone)),
+            ("worker.env.example", Some(Example)),
+            ("deploy/api.env.sample", Some(Example)),
+            ("app.env.bak", None),
             (".envrc", None),
             (".env.vault", None),
             (".env.keys", None),

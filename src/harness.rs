@@ -24,6 +24,8 @@ pub const FRONT_ENDS: &[(FileKind, &str)] = &[
     (FileKind::Settings, ".codex/config.toml"),
     (FileKind::Settings, ".continue/config.yaml"),
     (FileKind::Notebook, "nb/explore.ipynb"),
+    (FileKind::PyDeps, "requirements.txt"),
+    (FileKind::PyDeps, "poetry.lock"),
     (FileKind::Text, "run.bat"),
 ];
 

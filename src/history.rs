@@ -130,8 +130,16 @@ struct Hit {
     line: u32,
     column: u32,
     key: SecretStr,
-    format: FormatId,
+    what: What,
     confidence: Confidence,
+}
+
+/// What a found string is: an LLM provider's key format or another issuer's secret
+/// (`rules/secrets.toml`: GitHub, Stripe, AWS…).
+#[derive(Debug, Clone, Copy)]
+enum What {
+    Key(FormatId),
+    Secret(usize),
 }
 
 fn fatal(path: &Path, message: impl Into<String>) -> Fatal {
@@ -368,9 +376,19 @@ pub fn scan(
     for ((h, later, _), at_head) in firsts.iter().zip(at_head) {
         let c = &candidates[h.cand as usize];
         let m = &metas[c.commit as usize];
-        let f = catalog.format(h.format);
-        let mut providers = vec![catalog.provider(h.format.provider).id.clone()];
-        providers.extend(f.shared_with.iter().cloned());
+        let (providers, provider_name, kind) = match h.what {
+            What::Key(format) => {
+                let f = catalog.format(format);
+                let p = catalog.provider(format.provider);
+                let mut providers = vec![p.id.clone()];
+                providers.extend(f.shared_with.iter().cloned());
+                (providers, p.name.clone(), f.kind.clone())
+            }
+            What::Secret(i) => {
+                let sec = &catalog.secrets[i];
+                (vec![sec.id.clone()], sec.issuer.clone(), sec.kind.clone())
+            }
+        };
         report.findings.push(HistoryFinding {
             commit: m.id.to_hex().to_string(),
             date: m.author_time.format_or_unix(gix::date::time::format::SHORT),
@@ -380,8 +398,8 @@ pub fn scan(
             column: h.column,
             key: h.key.clone(),
             providers,
-            provider_name: catalog.provider(h.format.provider).name.clone(),
-            kind: f.kind.clone(),
+            provider_name,
+            kind,
             confidence: h.confidence,
             at_head,
             later: *later,
@@ -611,16 +629,19 @@ impl<'c> Scanner<'c> {
             // keys are ASCII: a stray invalid byte does not hide them
             Err(_) => std::borrow::Cow::Owned(String::from_utf8_lossy(data).into_owned()),
         };
-        let mut found: Vec<(usize, usize, String, FormatId, Confidence)> = Vec::new();
+        let mut found: Vec<(usize, usize, String, What, Confidence)> = Vec::new();
+        let token = |t: crate::catalog::Token| match t {
+            crate::catalog::Token::Key(m) => (What::Key(m.format), m.confidence),
+            crate::catalog::Token::Secret(m) => (What::Secret(m.secret), m.confidence),
+        };
         for lit in crate::parse::text::scan(&text, self.catalog) {
-            let v = lit.value.expose();
-            if let Some(m) = self.catalog.classify_literal(v, lit.hint, lit.named) {
+            if let Some((what, confidence)) = self.catalog.classify_literal_token(&lit).map(token) {
                 found.push((
                     lit.span.start as usize,
                     lit.span.end as usize,
-                    v.to_string(),
-                    m.format,
-                    m.confidence,
+                    lit.value.expose().to_string(),
+                    what,
+                    confidence,
                 ));
             }
         }
@@ -643,21 +664,27 @@ impl<'c> Scanner<'c> {
                 for a in &facts.assignments {
                     let Some(v) = a.literal() else { continue };
                     let info = crate::roles::assign_info(self.catalog, a);
-                    if let Some(m) = info.key {
+                    let what = match (info.key, info.secret) {
+                        (Some(m), _) => Some((What::Key(m.format), m.confidence)),
+                        (None, Some(m)) => Some((What::Secret(m.secret), m.confidence)),
+                        (None, None) => None,
+                    };
+                    if let Some((what, confidence)) = what {
                         let (s, e) = trimmed_span(v, a.value_span);
-                        found.push((s, e, v.trim().to_string(), m.format, m.confidence));
+                        found.push((s, e, v.trim().to_string(), what, confidence));
                     }
                 }
                 if let crate::facts::Outline::Code(code) = &facts.outline {
                     for lit in &code.key_literals {
                         let v = lit.value.expose();
-                        if let Some(m) = self.catalog.classify_key(v, None) {
+                        if let Some((what, confidence)) = self.catalog.classify_token(v).map(token)
+                        {
                             found.push((
                                 lit.span.start as usize,
                                 lit.span.end as usize,
                                 v.to_string(),
-                                m.format,
-                                m.confidence,
+                                what,
+                                confidence,
                             ));
                         }
                     }
@@ -671,7 +698,7 @@ impl<'c> Scanner<'c> {
         found.sort_by(|a, b| a.0.cmp(&b.0).then(b.4.cmp(&a.4)));
         found.dedup_by(|b, a| a.0 == b.0);
         let lines = LineIndex::new(&text);
-        for (start, end, value, format, confidence) in found {
+        for (start, end, value, what, confidence) in found {
             if !crate::values::looks_live(&value) {
                 continue;
             }
@@ -690,7 +717,7 @@ impl<'c> Scanner<'c> {
                 line,
                 column,
                 key: SecretStr::new(value),
-                format,
+                what,
                 confidence,
             });
         }

@@ -288,6 +288,7 @@ pub fn releasable(kind: &FileKind, facts: &FileFacts, text: &str) -> bool {
             && c.bundle_leaks.is_empty()
             // stale-key-pattern reads the lines around a key-shape regex
             && c.key_patterns.is_empty()
+            && c.lifecycle.is_empty()
     })
 }
 

@@ -41,6 +41,7 @@ pub mod roles;
 pub mod runtime;
 pub mod source;
 pub mod suppress;
+pub mod teddy;
 pub mod tools;
 pub mod url;
 pub mod values;
@@ -78,6 +79,9 @@ pub struct Report {
     /// under `--staged`: the paths (as reported) the commit being prepared adds, changes or
     /// deletes
     pub staged: Option<std::collections::BTreeSet<String>>,
+    /// the folder reported paths are relative to (the repository's top level, or the common
+    /// folder of the paths outside git), absolute
+    pub base: Option<PathBuf>,
 }
 
 /// Counts of findings left out of the report by `--min-severity` and `--min-confidence`.
@@ -142,13 +146,17 @@ pub fn lint_with(paths: &[PathBuf], config: &Config, o: &LintOptions) -> Result<
     let mut skipped = Vec::new();
     let mut notes = Vec::new();
     let mut staged = Vec::new();
+    // reported paths start at the repository's top level (or the paths' common folder)
+    let base = output_base(paths);
+    let mut roots = Vec::new();
     for path in paths {
         check_root(path)?;
-        let prefix = if paths.len() > 1 {
-            display_prefix(path)
-        } else {
-            String::new()
+        let prefix = match &base {
+            Some(b) => prefix_under(b, path),
+            None if paths.len() > 1 => display_prefix(path),
+            None => String::new(),
         };
+        roots.push(prefix.clone());
         let git = git_root(path, o.staged, &mut notes)?;
         if let Some(g) = git.as_deref().filter(|g| g.staged) {
             let changed = g.view.staged_paths().map_err(|e| Fatal::Git {
@@ -182,8 +190,9 @@ pub fn lint_with(paths: &[PathBuf], config: &Config, o: &LintOptions) -> Result<
         }
         skipped.extend(r.skipped);
     }
-    let mut report = analyze(files, skipped, config, o, &catalog);
+    let mut report = analyze(files, skipped, config, o, &catalog, &roots);
     report.notes = notes;
+    report.base = base;
     if o.staged {
         report.staged = Some(staged.into_iter().collect());
     }
@@ -290,15 +299,19 @@ pub fn lint_virtual(files: &[(String, String)], config: &Config) -> Result<Repor
         ignore_comments: true,
         staged: false,
     };
-    Ok(analyze(indexed, Vec::new(), config, &o, &catalog))
+    Ok(analyze(indexed, Vec::new(), config, &o, &catalog, &[]))
 }
 
+/// `roots`: where each walked root's paths start in the report (`examples/demo/` for a root
+/// at `examples/demo` inside its repository). A path's class (example, test, vendored) is
+/// judged below its root: the folder the user asked for is the project.
 fn analyze(
     files: Vec<index::IndexedFile>,
     mut skipped: Vec<Skipped>,
     config: &Config,
     o: &LintOptions,
     catalog: &Catalog,
+    roots: &[String],
 ) -> Report {
     let mut index = ProjectIndex::new(files);
     let enabled = |m: &Meta| !config.checks.disable.iter().any(|d| d == m.id);
@@ -369,7 +382,14 @@ fn analyze(
     // findings in vendored code, fixtures, tests and examples (rules/paths.toml)
     match paths::PathClasses::new(&config.scan.app) {
         Ok(classes) => classes.apply(&mut findings, |f| {
-            index.files[f.primary.file].source.rel_path.clone()
+            let path = index.files[f.primary.file].source.rel_path.as_str();
+            roots
+                .iter()
+                .filter(|r| path.starts_with(r.as_str()))
+                .map(|r| &path[r.len()..])
+                .min_by_key(|p| p.len())
+                .unwrap_or(path)
+                .to_string()
         }),
         Err(e) => debug_assert!(false, "{e}"),
     }
@@ -392,6 +412,7 @@ fn analyze(
         elapsed: None,
         notes: Vec::new(),
         staged: None,
+        base: None,
     }
 }
 
@@ -412,6 +433,54 @@ fn scrub_finding(f: &mut Finding) {
     }
     if let Some(r) = f.suppressed.as_mut() {
         fix(r);
+    }
+}
+
+/// Where reported paths start, so that annotations and SARIF name the same file whatever path
+/// arguments were given: for a path inside a git repository, the repository's top level (the
+/// nearest folder at or above it with `.git`); outside git, the path itself (a file: its
+/// folder); for several paths, the common ancestor of those. `None` when a path cannot be
+/// resolved (the walk then reports it).
+fn output_base(paths: &[PathBuf]) -> Option<PathBuf> {
+    let mut base: Option<PathBuf> = None;
+    for p in paths {
+        let dir = root_dir(p)?;
+        let own = dir
+            .ancestors()
+            .find(|d| d.join(".git").exists())
+            .map_or(dir.clone(), Path::to_path_buf);
+        base = Some(match base {
+            None => own,
+            Some(b) => common_ancestor(&b, &own),
+        });
+    }
+    base
+}
+
+/// The canonical folder a root stands for (a file root: its folder).
+fn root_dir(path: &Path) -> Option<PathBuf> {
+    let abs = std::fs::canonicalize(path).ok()?;
+    if abs.is_dir() {
+        Some(abs)
+    } else {
+        abs.parent().map(Path::to_path_buf)
+    }
+}
+
+/// `a/b/` for a root at `base/a/b` (a file root: its folder), `` for the base itself.
+fn prefix_under(base: &Path, path: &Path) -> String {
+    let Some(rel) = root_dir(path).and_then(|d| d.strip_prefix(base).ok().map(Path::to_path_buf))
+    else {
+        return display_prefix(path);
+    };
+    let s: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if s.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", s.join("/"))
     }
 }
 
@@ -595,6 +664,16 @@ fn lint_command(
     let only_files = !args.paths.is_empty() && args.paths.iter().all(|p| p.is_file());
     let mut report = if args.staged {
         staged_lint(args, &config, &o)?
+    } else if only_files
+        && !args.paths.iter().all(|p| {
+            std::fs::canonicalize(p)
+                .ok()
+                .and_then(|a| repo_root(&a))
+                .is_some()
+        })
+    {
+        // files outside a repository: those files and nothing beyond them
+        lint_with(&args.paths, &config, &o)?
     } else if only_files {
         // a given file that cannot be read is an error, not a skip note
         for p in &args.paths {

@@ -601,10 +601,11 @@ pub fn rel_path(root: &Path, path: &Path, prefix: &str) -> String {
         }
         s.push_str(&c.as_os_str().to_string_lossy());
     }
-    if s.is_empty() {
-        s = path
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    // a file given as the root: its name, under the root's prefix
+    if s.len() == prefix.len()
+        && let Some(n) = path.file_name()
+    {
+        s.push_str(&n.to_string_lossy());
     }
     s
 }

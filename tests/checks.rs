@@ -131,3 +131,50 @@ fn key_in_url_warns_only_in_the_browser_or_when_printed() {
         assert_eq!(got, [want], "{case}");
     }
 }
+
+/// env-name-drift, the set side: a name a Dockerfile sets that nothing reads is reported where
+/// it is set, with the read of the intended name as the related location; and when the read
+/// side already reports the pair (a dotenv file exists and nothing provides the read name),
+/// it is reported once, at the read.
+#[test]
+fn env_name_drift_set_side_points_at_both_places_once() {
+    fn drift(report: &keylint::Report) -> Vec<(String, Vec<String>)> {
+        let path = |i: usize| report.index.files[i].source.rel_path.clone();
+        report
+            .findings
+            .iter()
+            .filter(|f| f.meta.id == "env-name-drift")
+            .map(|f| {
+                (
+                    path(f.primary.file),
+                    f.related.iter().map(|l| path(l.file)).collect(),
+                )
+            })
+            .collect()
+    }
+    let m = common::materialize(
+        &common::fixtures_root().join("env-name-drift/fires-dockerfile-env-trailing-underscore"),
+    );
+    let report = common::lint(m.dir.path());
+    assert_eq!(
+        drift(&report),
+        [("Dockerfile".to_string(), vec!["app.py".to_string()])]
+    );
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |p: &str, t: &str| std::fs::write(dir.path().join(p), t).expect("write");
+    write(".env.example", "PORT=8080\n");
+    write(
+        "Dockerfile",
+        "FROM python:3.12-slim\nCOPY . .\nENV ANTHROPIC_APIKEY=\"\"\n",
+    );
+    write(
+        "app.py",
+        "import os\nimport anthropic\nclient = anthropic.Anthropic(api_key=os.environ[\"ANTHROPIC_API_KEY\"])\n",
+    );
+    let report = common::lint(dir.path());
+    assert_eq!(
+        drift(&report),
+        [("app.py".to_string(), vec!["Dockerfile".to_string()])]
+    );
+}

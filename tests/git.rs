@@ -355,3 +355,86 @@ fn corrupt_index_is_a_note_not_a_panic() {
     assert_eq!(rc, 2, "{out}");
     assert!(!out.contains("panicked"), "{out}");
 }
+
+/// Reported paths start at the repository's top level whatever path arguments are given (the
+/// Action's `paths: examples/demo`, two paths, a single file, a run from a subfolder), so that
+/// annotations and SARIF land on the right file; SARIF says where `%SRCROOT%` is.
+#[test]
+fn paths_are_relative_to_the_repository_root_whatever_the_arguments() {
+    let mut r = Repo::new();
+    let env = "OPENAI_API_KEY=@@KEY:openrouter@@\nOPENAI_BASE_URL=https://api.openai.com/v1\n";
+    r.write("sub/app/.env", env);
+    r.write("other/.env", env);
+    r.write(".gitignore", ".env\n");
+    r.git(&["add", "."]);
+    r.commit("init");
+    let annotated = |args: &[&str], cwd: &Path| -> Vec<String> {
+        let out = Command::new(bin())
+            .current_dir(cwd)
+            .args(args)
+            .args(["--format", "github"])
+            .output()
+            .expect("keylint runs");
+        let text = r.checked(&out);
+        let mut files: Vec<String> = text
+            .lines()
+            .filter(|l| l.contains("key-endpoint-mismatch"))
+            .filter_map(|l| l.split("file=").nth(1))
+            .map(|l| l.split(',').next().unwrap_or("").to_string())
+            .collect();
+        files.sort();
+        files.dedup();
+        files
+    };
+    let root = r.dir.clone();
+    assert_eq!(annotated(&["lint", "sub/app"], &root), ["sub/app/.env"]);
+    assert_eq!(
+        annotated(&["lint", "sub/app/.env"], &root),
+        ["sub/app/.env"]
+    );
+    assert_eq!(
+        annotated(&["lint", "sub/app", "other"], &root),
+        ["other/.env", "sub/app/.env"]
+    );
+    assert_eq!(
+        annotated(&["lint", "app"], &root.join("sub")),
+        ["sub/app/.env"]
+    );
+    assert_eq!(
+        annotated(&["lint", "."], &root),
+        ["other/.env", "sub/app/.env"]
+    );
+    // SARIF: the same relative URIs, based at the repository's top level
+    let out = Command::new(bin())
+        .current_dir(root.join("sub"))
+        .args(["lint", "app", "--format", "sarif"])
+        .output()
+        .expect("keylint runs");
+    let text = r.checked(&out);
+    let v: serde_json::Value = serde_json::from_str(&text).expect("sarif");
+    let run = &v["runs"][0];
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .expect("base uri");
+    let canon = root.canonicalize().expect("canon");
+    assert_eq!(base, format!("file://{}/", canon.display()));
+    let uris: Vec<&str> = run["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|x| {
+            x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap_or("")
+        })
+        .collect();
+    assert!(uris.contains(&"sub/app/.env"), "{uris:?}");
+    // a mismatch names its other side: GitHub links `[text](id)` to the related location
+    let linked = run["results"].as_array().expect("results").iter().any(|x| {
+        x["relatedLocations"].is_array()
+            && x["message"]["text"]
+                .as_str()
+                .is_some_and(|m| m.contains("](1)"))
+    });
+    assert!(linked, "{text}");
+}

@@ -465,3 +465,51 @@ fn every_catalog_key_format_is_found_in_history() {
     );
     assert!(f.iter().all(|x| x["at_head"] == false), "{v}");
 }
+
+#[test]
+fn every_catalog_secret_format_is_found_in_history() {
+    use keylint::catalog::CatalogFile;
+    let file: CatalogFile = toml::from_str(keylint::catalog::SECRETS).expect("secrets");
+    let d = repo();
+    let p = d.path();
+    let mut want = Vec::new();
+    for (n, sec) in file.secrets.iter().enumerate() {
+        // under the name that vouches for a shape that needs one, else a name that holds it
+        let name = sec
+            .names
+            .first()
+            .or(sec.env.first())
+            .cloned()
+            .unwrap_or_else(|| "TOKEN".to_string());
+        let value = synth_key(&sec.example, 900 + n as u64);
+        write(p, &format!("s{n}/.env"), &format!("{name}={value}\n"));
+        want.push((sec.id.clone(), value));
+    }
+    assert!(want.len() >= 20, "{} secret formats", want.len());
+    git(p, &["add", "."]);
+    git(p, &["commit", "-qm", "tokens"]);
+    git(p, &["rm", "-rq", "."]);
+    write(p, "a.txt", "a\n");
+    git(p, &["add", "."]);
+    git(p, &["commit", "-qm", "gone"]);
+    let run = history(p, &[]);
+    for (id, value) in &want {
+        assert!(!run.stdout.contains(value.as_str()), "{id} printed in full");
+    }
+    let (code, v) = json(p, &[]);
+    assert_eq!(code, 1, "{v}");
+    let f = findings(&v);
+    let fps: std::collections::HashSet<String> = f
+        .iter()
+        .map(|x| x["fingerprint"].as_str().unwrap_or("").to_string())
+        .collect();
+    let missed: Vec<&String> = want
+        .iter()
+        .filter(|(_, k)| !fps.contains(&keylint::render::history::fingerprint(k)))
+        .map(|(id, _)| id)
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "secret formats not found in history: {missed:?}"
+    );
+}

@@ -132,6 +132,47 @@ fn a_fifo_named_ignore_is_not_opened() {
     assert_no_leak(&run, &key);
 }
 
+/// No file that keylint reads by name can block a run as a FIFO: ignore files, a
+/// `.dockerignore`, the config files, a Dockerfile, a workflow (each in its own folder, so
+/// that each is met).
+#[test]
+fn no_file_kind_blocks_the_run_as_a_fifo() {
+    let names = [
+        ".gitignore",
+        "a/.gitignore",
+        "b/.dockerignore",
+        "c/Dockerfile",
+        "d/.github/workflows/ci.yml",
+        "e/.vscode/settings.json",
+        "f/compose.yaml",
+        ".keylint.toml",
+        "keylint.toml",
+        "g/.keylint.toml",
+        "h/keylint.toml",
+        ".git/info/exclude",
+    ];
+    for name in names {
+        let dir = tempfile::tempdir().expect("tmp");
+        let d = dir.path();
+        let key = planted(d);
+        let p = d.join(name);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        // something to read beside it, so the folder is walked
+        std::fs::write(p.parent().expect("parent").join("app.env"), "A=1\n").expect("write");
+        if !mkfifo(&p) {
+            return; // no mkfifo on this machine
+        }
+        let run = lint_here(d, &[]);
+        assert_eq!(run.code, 1, "{name}: {}", run.out);
+        assert!(
+            run.out.contains("key-endpoint-mismatch"),
+            "{name}: {}",
+            run.out
+        );
+        assert_no_leak(&run, &key);
+    }
+}
+
 #[test]
 fn dev_zero_linked_as_ignore_files_is_not_read() {
     let dir = tempfile::tempdir().expect("tmp");

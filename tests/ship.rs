@@ -97,12 +97,33 @@ fn sarif_on_the_shared_corpus_validates() {
         r["partialFingerprints"]["keylint/v1"].is_string()
             && r["partialFingerprints"]["primaryLocationLineHash"].is_string()
     );
-    let rule = &doc["runs"][0]["tool"]["driver"]["rules"][0];
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
     assert!(
-        rule["helpUri"].is_string()
-            && rule["help"]["markdown"].is_string()
-            && rule["properties"]["security-severity"].is_string()
+        rules
+            .iter()
+            .all(|r| r["helpUri"].is_string() && r["help"]["markdown"].is_string())
     );
+    // GitHub makes a rule with `security-severity` a security alert: leaks only
+    for r in rules {
+        let security = r["properties"]["tags"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t == "security"));
+        assert_eq!(
+            r["properties"]["security-severity"].is_string(),
+            security,
+            "{}",
+            r["id"]
+        );
+    }
+    assert!(
+        rules
+            .iter()
+            .any(|r| r["id"] == "unused-suppression"
+                && r["properties"]["security-severity"].is_null())
+    );
+    assert_eq!(doc["runs"][0]["automationDetails"]["id"], "keylint/");
 }
 
 fn mismatch_repo() -> (tempfile::TempDir, String) {

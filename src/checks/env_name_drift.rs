@@ -9,9 +9,22 @@ use crate::source::Span;
 
 declare_check! {
     /// ## What it does
-    /// Finds code that reads a key or base-URL variable the configuration does not set, while a
-    /// near-miss of it is set: same provider and role under another name (`ANTHROPIC_KEY` read,
-    /// `ANTHROPIC_API_KEY` provided), or a name one or two typos away. Points at both places.
+    /// Finds a variable name that drifted between the configuration and the code, in either
+    /// direction, and points at both places:
+    /// - code reads a key or base-URL variable the configuration does not set, while a near-miss
+    ///   of it is set: same provider and role under another name (`ANTHROPIC_KEY` read,
+    ///   `ANTHROPIC_API_KEY` provided), or a name one or two typos away;
+    /// - a Dockerfile `ENV`/`ARG`, the `environment:` of a compose service that builds the
+    ///   project, or a workflow `env:` sets a name nothing in the repository reads, while the code
+    ///   reads a near-miss of it (the same letters and digits, `OPENAI_API_KEY_` or `apikey` for
+    ///   `OPENAI_API_KEY` or `API_KEY`, or one or two typos away) that the same place does not
+    ///   set. Reported where the name is set.
+    ///
+    /// Left alone: names SDKs read on their own (catalog names), a set name that anything reads
+    /// or writes as a word (a script, a `RUN`, code in another language), two names the code
+    /// both reads, numbered keys (`KEY_2`), env passed to a third-party action or to a compose
+    /// service that only runs an image, and a service whose `env_file` the repository does
+    /// not hold.
     ///
     /// ## Why it breaks
     /// The process has the key under one name and the code asks for the other: it gets nothing,
@@ -23,8 +36,14 @@ declare_check! {
     /// client = anthropic.Anthropic(api_key=os.environ["ANTHROPIC_KEY"])
     /// ```
     ///
+    /// ```dockerfile
+    /// ARG OPENAI_API_KEY
+    /// ENV OPENAI_API_KEY_=$OPENAI_API_KEY   # app.py reads os.getenv("OPENAI_API_KEY")
+    /// ```
+    ///
     /// ## Fix
-    /// Read the name the configuration provides (or rename it there).
+    /// Use one name: read the name the configuration provides, or rename the variable where it
+    /// is set to the name the code reads.
     EnvNameDrift {
         id: "env-name-drift",
         category: MissingRef,
@@ -263,6 +282,15 @@ impl Check for EnvNameDrift {
     }
 
     fn check_project(&self, cx: &Cx, out: &mut Vec<Finding>) {
+        // read names already reported at the read, so the set side does not report them again
+        let mut reported = foldhash::HashSet::default();
+        self.read_side(cx, &mut reported, out);
+        set_side::check(cx, &Self::META, &reported, out);
+    }
+}
+
+impl EnvNameDrift {
+    fn read_side<'a>(&self, cx: &Cx<'a>, reported: &mut foldhash::HashSet<&'a str>, out: &mut Vec<Finding>) {
         let Some(mut provided) = ProvidedEnv::for_project(cx) else { return };
         let mut memo = foldhash::HashMap::default();
         for (fi, f) in cx.index.files.iter().enumerate() {
@@ -274,6 +302,7 @@ impl Check for EnvNameDrift {
                 }
                 let Some(near) = provided.near_miss(cx, &r.name) else { continue };
                 let Some((pf, ps)) = provided.at(near) else { continue };
+                reported.insert(&*r.name);
                 out.push(
                     Finding::new(&Self::META, Label::new(fi, r.span, format!("`{near}` is what is set")), format!("the code reads `{}`, but the configuration sets `{near}`", r.name))
                         .related(Label::new(pf, ps, format!("`{near}` set here")))
@@ -282,6 +311,288 @@ impl Check for EnvNameDrift {
                 );
             }
         }
+    }
+}
+
+/// The other direction: a name a Dockerfile (`ENV`/`ARG`), a compose service that builds the
+/// project's code, or a workflow `env:` sets, that nothing in the repository reads, while the
+/// code reads a near-miss of it (same normal form, or one or two edits) that the same place
+/// does not set. The process gets the set name and the code asks for the other one.
+///
+/// Precision before recall: the set name must not be a catalog name (SDKs read those without
+/// the code naming them), must not be read by the code (in any case: settings classes read
+/// case-insensitively), and must not be written anywhere else as a word (a shell script, a
+/// `RUN`, a Go file the code front end does not read for env names); a name the code reads is
+/// never compared with another name the code reads; a trailing number (`KEY_2`) is a second
+/// key, not a typo; and an env the place passes to a third-party action or image is that
+/// program's business. Source files whose text was released after parsing are read again for
+/// the word search, only when there is a candidate at all (rare: one in the 46 ecosystem
+/// repositories), so the cost is paid by the runs that may report.
+mod set_side {
+    use foldhash::{HashMap, HashSet};
+
+    use super::{normal, within_two};
+    use crate::checks::undefined_env_read::judged;
+    use crate::checks::{Cx, Meta};
+    use crate::classify::FileKind;
+    use crate::facts::Outline;
+    use crate::finding::{Finding, Label};
+    use crate::index::join_path;
+    use crate::roles;
+    use crate::source::Span;
+
+    /// Where a name is set: the file, the assignment, what sets it (for the message), and the
+    /// names the same process also gets from that place.
+    struct Site {
+        file: usize,
+        assignment: usize,
+        /// (what sets it, whose environment that is), for the message
+        kind: (&'static str, &'static str),
+        /// index of the names set beside it for the same process (the read name among them:
+        /// no drift)
+        beside: usize,
+        /// an env file of the service the repository does not hold: it may pass anything
+        unknown_env_file: bool,
+    }
+
+    /// The places, and per place the names set there together.
+    #[derive(Default)]
+    struct Sites<'a> {
+        sites: Vec<Site>,
+        beside: Vec<Vec<&'a str>>,
+    }
+
+    /// A judged name the code reads, prepared for the near-miss test.
+    struct Read<'a> {
+        name: &'a str,
+        chars: Vec<char>,
+        role: roles::NameRole,
+        slot: Option<usize>,
+        /// the first read, for the related label
+        at: (usize, Span),
+    }
+
+    /// Re-read cap for released source text (the walk read it under the configured cap; a file
+    /// that grew past this is treated as mentioning everything).
+    const REREAD_CAP: u64 = 16 * 1024 * 1024;
+
+    pub(super) fn check<'a>(cx: &Cx<'a>, meta: &'static Meta, reported: &HashSet<&'a str>, out: &mut Vec<Finding>) {
+        let Sites { sites, beside } = sites(cx);
+        if sites.is_empty() {
+            return;
+        }
+        // names the code reads: judged ones (LLM key / base URL) with their first read, and all of
+        // them upper-cased (is the set name itself read?)
+        let mut reads: Vec<Read<'a>> = Vec::new();
+        let mut read_upper: HashSet<String> = HashSet::default();
+        let mut distinct: HashSet<&'a str> = HashSet::default();
+        for (fi, f) in cx.index.files.iter().enumerate() {
+            let Some(code) = f.facts.code() else { continue };
+            for r in &code.env_reads {
+                if !distinct.insert(&r.name) {
+                    continue;
+                }
+                read_upper.insert(r.name.to_ascii_uppercase());
+                if judged(cx, &r.name) && !reported.contains(&*r.name) {
+                    let info = roles::name_info(cx.catalog, &r.name);
+                    reads.push(Read { name: &r.name, chars: r.name.chars().collect(), role: info.role, slot: info.slot, at: (fi, r.span) });
+                }
+            }
+        }
+        reads.sort_unstable_by(|a, b| a.name.cmp(b.name));
+        let mut by_normal: HashMap<String, Vec<usize>> = HashMap::default();
+        for (i, r) in reads.iter().enumerate() {
+            by_normal.entry(normal(r.name)).or_default().push(i);
+        }
+        // candidates: (site, set name, read)
+        let mut candidates: Vec<(&Site, &'a str, &Read)> = Vec::new();
+        for site in &sites {
+            let a = &cx.index.files[site.file].facts.assignments[site.assignment];
+            let set = a.name.as_str();
+            if site.unknown_env_file || cx.catalog.env(set).is_some() || read_upper.contains(&set.to_ascii_uppercase()) {
+                continue;
+            }
+            let Some(read) = intended(cx, set, &reads, &by_normal) else { continue };
+            if beside[site.beside].contains(&read.name) {
+                continue;
+            }
+            candidates.push((site, set, read));
+        }
+        if candidates.is_empty() {
+            return;
+        }
+        let mut names: Vec<&str> = candidates.iter().map(|c| c.1).collect();
+        names.sort_unstable();
+        names.dedup();
+        let mentioned = mentioned(cx, &names, &sites);
+        for (site, set, read) in candidates {
+            if mentioned.contains(set) {
+                continue;
+            }
+            let name = read.name;
+            let a = &cx.index.files[site.file].facts.assignments[site.assignment];
+            out.push(
+                Finding::new(meta, Label::new(site.file, a.name_span, format!("the code reads `{name}`")), format!("{} sets `{set}`, which nothing in the repository reads, while the code reads `{name}`, which {} does not set: the code gets no value (a `401` for a key)", site.kind.0, site.kind.1))
+                    .related(Label::new(read.at.0, read.at.1, format!("`{name}` read here")))
+                    .help(format!("rename it to {name} (the name the code reads)"))
+                    .evidence(format!("{set}>{name}")),
+            );
+        }
+    }
+
+    /// The one name the code reads that `set` is a near-miss of, if exactly one is: the same
+    /// normal form, else one or two edits away.
+    fn intended<'r, 'a>(cx: &Cx, set: &str, reads: &'r [Read<'a>], by_normal: &HashMap<String, Vec<usize>>) -> Option<&'r Read<'a>> {
+        if let Some(same) = by_normal.get(&normal(set)) {
+            return match same.as_slice() {
+                [one] => Some(&reads[*one]),
+                _ => None,
+            };
+        }
+        // `KEY_2` beside `KEY`, `KEY_1` beside `KEY_2`: numbered keys, on purpose
+        if ends_in_digit(set) {
+            return None;
+        }
+        let si = roles::name_info(cx.catalog, set);
+        let chars: Vec<char> = set.chars().collect();
+        let mut near = reads.iter().filter(|r| {
+            // short names are a few edits from many unrelated ones
+            r.chars.len() >= 8
+                && r.chars.len().abs_diff(chars.len()) <= 2
+                && r.role == si.role
+                // names of two providers are not typos of each other (GROK / GROQ)
+                && !(r.slot.is_some() && si.slot.is_some() && r.slot != si.slot)
+                && !ends_in_digit(r.name)
+                && within_two(&chars, &r.chars)
+        });
+        let r = near.next()?;
+        near.next().is_none().then_some(r)
+    }
+
+    fn ends_in_digit(s: &str) -> bool {
+        s.ends_with(|c: char| c.is_ascii_digit())
+    }
+
+    /// Every place a deployment sets a name for the project's own code.
+    fn sites<'a>(cx: &Cx<'a>) -> Sites<'a> {
+        let mut out = Sites::default();
+        for (fi, f) in cx.index.files.iter().enumerate() {
+            let names = |ix: &[usize]| -> Vec<&'a str> { ix.iter().map(|&i| f.facts.assignments[i].name.as_str()).collect() };
+            let mut group = |names: Vec<&'a str>| {
+                out.beside.push(names);
+                out.beside.len() - 1
+            };
+            let mut found: Vec<Site> = Vec::new();
+            match &f.facts.outline {
+                Outline::Dockerfile(d) => {
+                    // the runtime sees the stages' ENV; a RUN sees its ARGs too
+                    let all_env: Vec<&str> = d.stages.iter().flat_map(|s| names(&s.envs)).collect();
+                    let env_group = group(all_env.clone());
+                    for st in &d.stages {
+                        found.extend(st.envs.iter().map(|&i| Site { file: fi, assignment: i, kind: ("this `ENV`", "the image"), beside: env_group, unknown_env_file: false }));
+                        let mut with_args = all_env.clone();
+                        with_args.extend(names(&st.args));
+                        with_args.extend(names(&d.global_args));
+                        let arg_group = group(with_args);
+                        found.extend(st.args.iter().map(|&i| Site { file: fi, assignment: i, kind: ("this `ARG`", "the build"), beside: arg_group, unknown_env_file: false }));
+                    }
+                }
+                Outline::Compose(c) => {
+                    let dir = f.source.rel_path.rsplit_once('/').map_or("", |(d, _)| d);
+                    // services that only run an image run someone else's program
+                    for svc in c.services.iter().filter(|s| s.build.is_some()) {
+                        let mut set = names(&svc.env);
+                        let mut unknown = false;
+                        for ef in &svc.env_files {
+                            let p = join_path(dir, &ef.path);
+                            match cx.index.find(&p).or_else(|| cx.index.find(&format!("{p}.example"))) {
+                                Some(h) => set.extend(cx.index.files[h].facts.assignments.iter().map(|a| a.name.as_str())),
+                                None => unknown = true,
+                            }
+                        }
+                        let g = group(set);
+                        found.extend(svc.env.iter().map(|&i| Site { file: fi, assignment: i, kind: ("this compose service", "the service"), beside: g, unknown_env_file: unknown }));
+                    }
+                }
+                Outline::Workflow(wf) if f.kind == FileKind::Workflow => {
+                    // an env a third-party action gets is that action's input
+                    let own = |s: &crate::facts::workflow::Step| s.uses.as_ref().is_none_or(|u| u.value.starts_with("actions/") || u.value.starts_with("./"));
+                    let job_own = |j: &crate::facts::workflow::Job| j.uses.is_none() && j.steps.iter().all(own);
+                    let all: Vec<&str> = names(&wf.env).into_iter().chain(wf.jobs.iter().flat_map(|j| names(&j.env).into_iter().chain(j.steps.iter().flat_map(|s| names(&s.env))))).collect();
+                    let g = group(all);
+                    let site = |i: usize| Site { file: fi, assignment: i, kind: ("this workflow `env:`", "the workflow"), beside: g, unknown_env_file: false };
+                    if wf.jobs.iter().all(job_own) {
+                        found.extend(wf.env.iter().map(|&i| site(i)));
+                    }
+                    for j in &wf.jobs {
+                        if job_own(j) {
+                            found.extend(j.env.iter().map(|&i| site(i)));
+                        }
+                        for s in j.steps.iter().filter(|s| s.uses.is_none()) {
+                            found.extend(s.env.iter().map(|&i| site(i)));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            out.sites.extend(found);
+        }
+        out
+    }
+
+    /// The names written as a word somewhere other than where some file sets them (its own
+    /// statement at a site included): read by something keylint does not model. READMEs
+    /// document, they do not read.
+    fn mentioned<'n>(cx: &Cx, names: &[&'n str], sites: &[Site]) -> HashSet<&'n str> {
+        let mut found = HashSet::default();
+        let own: HashMap<usize, Vec<Span>> = sites.iter().fold(HashMap::default(), |mut m, s| {
+            m.entry(s.file).or_insert_with(Vec::new).push(cx.index.files[s.file].facts.assignments[s.assignment].stmt_span);
+            m
+        });
+        let finders: Vec<(&str, memchr::memmem::Finder)> = names.iter().map(|n| (*n, memchr::memmem::Finder::new(n.as_bytes()))).collect();
+        for (fi, f) in cx.index.files.iter().enumerate() {
+            if found.len() == names.len() {
+                break;
+            }
+            if f.kind == FileKind::Readme {
+                continue;
+            }
+            let reread;
+            let text: &str = if f.source.is_dropped() {
+                reread = f.disk_path().and_then(|p| crate::fsread::reread(&p, &f.kind, REREAD_CAP));
+                match &reread {
+                    Some(t) => t,
+                    // unreadable now: assume it mentions them all
+                    None => {
+                        found.extend(names.iter().copied());
+                        break;
+                    }
+                }
+            } else {
+                &f.source.text
+            };
+            let sets: Vec<Span> = f.facts.assignments.iter().map(|a| a.name_span).chain(f.facts.documented.iter().map(|d| d.1)).collect();
+            let skip: &[Span] = own.get(&fi).map_or(&[], Vec::as_slice);
+            let b = text.as_bytes();
+            for (name, finder) in &finders {
+                if found.contains(name) {
+                    continue;
+                }
+                let hit = finder.find_iter(b).any(|at| {
+                    let end = at + name.len();
+                    let word = (at == 0 || !is_word(b[at - 1])) && (end == b.len() || !is_word(b[end]));
+                    word && !sets.iter().any(|s| s.range().start == at) && !skip.iter().any(|s| s.range().start <= at && end <= s.range().end)
+                });
+                if hit {
+                    found.insert(*name);
+                }
+            }
+        }
+        found
+    }
+
+    fn is_word(c: u8) -> bool {
+        c.is_ascii_alphanumeric() || c == b'_'
     }
 }
 

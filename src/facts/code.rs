@@ -142,6 +142,28 @@ pub struct CallerBaseUrl {
     pub key_span: Option<Span>,
 }
 
+/// What a [`LifecycleUse`] is, by index into the catalog's lifecycle tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifecycle {
+    /// a retired model id given as a model (`retired_models`)
+    Model(usize),
+    /// a retired API's attribute chain or tool (`retired_apis`)
+    Api(usize),
+    /// `module.<attr>` of an SDK generation's old side (`sdk_generations`)
+    Before(usize),
+    /// a name only an SDK generation's new side exports
+    After(usize),
+}
+
+/// A use of something the lifecycle catalog names (`parse::lifecycle`).
+#[derive(Debug, Clone)]
+pub struct LifecycleUse {
+    pub what: Lifecycle,
+    /// what is written (`text-davinci-003`, `openai.ChatCompletion`), for messages
+    pub text: String,
+    pub span: Span,
+}
+
 #[derive(Debug, Clone)]
 pub struct CodeFacts {
     pub lang: Lang,
@@ -160,4 +182,6 @@ pub struct CodeFacts {
     pub url_keys: Vec<UrlKey>,
     pub key_patterns: Vec<KeyPattern>,
     pub caller_base_urls: Vec<CallerBaseUrl>,
+    /// retired models and APIs, SDK-generation calls (`parse::lifecycle`)
+    pub lifecycle: Vec<LifecycleUse>,
 }

@@ -7,6 +7,7 @@
 
 pub mod code;
 pub mod compose;
+pub mod deps;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod settings;
@@ -149,6 +150,9 @@ pub struct FileFacts {
     /// key literals of the text pass (scripts, prose, notebooks, any other text file); code
     /// keeps its own in [`code::CodeFacts`]
     pub literals: Vec<KeyLiteral>,
+    /// versions a dependency manifest or lockfile allows for the catalog's SDK generations
+    /// (`openai>=1` in requirements.txt, `openai 0.28.1` in poetry.lock)
+    pub pins: Vec<deps::Pin>,
     pub outline: Outline,
 }
 

@@ -105,6 +105,7 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
         url_keys: Vec::new(),
         key_patterns: Vec::new(),
         caller_base_urls: Vec::new(),
+        lifecycle: Vec::new(),
     };
     if lang == Lang::Other {
         code.key_literals = crate::parse::text::scan(text, catalog);
@@ -116,10 +117,12 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
         || name.starts_with("vite.config.")
         || name.starts_with("vitest.config.");
     // bundler configs are read whole; any other file only around its anchors
+    // the lifecycle scan's statements are lexed with the front end's own, once
+    let life = crate::parse::lifecycle::windows(text, catalog);
     let windows = if bundle_config || !windowed {
         None
     } else {
-        let w = windows(text, catalog);
+        let w = union(windows(text, catalog), &life);
         if w.is_empty() {
             if lang == Lang::Py && memchr::memmem::find(text.as_bytes(), b"BaseSettings").is_some()
             {
@@ -136,6 +139,9 @@ pub fn parse_with(path: &str, text: &str, catalog: &Catalog, windowed: bool) -> 
     } else {
         lex::python_in(text, windows.as_deref())
     };
+    if !life.is_empty() {
+        code.lifecycle = crate::parse::lifecycle::scan_tokens(text, &toks, lang, catalog);
+    }
     let a = Analyzer {
         src: text,
         t: &toks,
@@ -1113,7 +1119,7 @@ fn trim(line: &[u8]) -> &[u8] {
 
 /// The lines of `b` holding the statement around `s..e`: the anchor's own lines, grown while a
 /// neighbouring line runs on into them or continues them.
-fn statement_lines(b: &[u8], s: usize, e: usize) -> (usize, usize) {
+pub(crate) fn statement_lines(b: &[u8], s: usize, e: usize) -> (usize, usize) {
     let line_start = |at: usize| memchr::memrchr(b'\n', &b[..at]).map_or(0, |p| p + 1);
     let line_end = |at: usize| memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |p| at + p + 1);
     let mut from = line_start(s);
@@ -1259,6 +1265,24 @@ pub fn windows(text: &str, catalog: &Catalog) -> Vec<(usize, usize)> {
             continue;
         }
         let (from, to) = statement_lines(b, s, e);
+        match out.last_mut() {
+            Some(last) if from <= last.1 => last.1 = last.1.max(to),
+            _ => out.push((from, to)),
+        }
+    }
+    out
+}
+
+/// Two sorted lists of disjoint line ranges as one.
+fn union(a: Vec<(usize, usize)>, b: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    if b.is_empty() {
+        return a;
+    }
+    let mut all = a;
+    all.extend_from_slice(b);
+    all.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(all.len());
+    for (from, to) in all {
         match out.last_mut() {
             Some(last) if from <= last.1 => last.1 = last.1.max(to),
             _ => out.push((from, to)),

@@ -6,7 +6,9 @@ pub mod dockerfile;
 pub mod dockerignore;
 pub mod dotenv;
 pub mod lex;
+pub mod lifecycle;
 pub mod notebook;
+pub mod pydeps;
 pub mod readme;
 pub mod script;
 pub mod settings;
@@ -33,7 +35,14 @@ pub fn parse(
         FileKind::Compose => compose::parse(text),
         FileKind::DockerIgnore => dockerignore::parse(text),
         FileKind::Script => script::parse(text, catalog),
-        FileKind::Settings => settings::parse(path, text, catalog),
+        FileKind::Settings => {
+            let mut facts = settings::parse(path, text, catalog);
+            if path.rsplit('/').next() == Some("pyproject.toml") {
+                facts.pins = pydeps::pins(path, text, catalog);
+            }
+            facts
+        }
+        FileKind::PyDeps => pydeps::parse(path, text, catalog),
         FileKind::Readme => readme::parse(text, catalog),
         FileKind::Notebook => notebook::parse(text, catalog),
         FileKind::Text => text::parse(text, catalog),

@@ -52,7 +52,7 @@ fn rule(m: &Meta) -> Value {
     if matches!(m.category, Category::Exposure | Category::Baked) {
         tags.push("security");
     }
-    json!({
+    let mut r = json!({
         "id": m.id,
         "name": camel(m.id),
         "shortDescription": { "text": m.summary },
@@ -67,9 +67,13 @@ fn rule(m: &Meta) -> Value {
                 crate::catalog::Confidence::Medium => "medium",
                 crate::catalog::Confidence::Low => "low",
             },
-            "security-severity": security_severity(m),
         }
-    })
+    });
+    // GitHub shows a rule with a `security-severity` as a security alert: only leaks get one
+    if matches!(m.category, Category::Exposure | Category::Baked) {
+        r["properties"]["security-severity"] = json!(security_severity(m));
+    }
+    r
 }
 
 fn location(report: &Report, file: usize, span: crate::source::Span) -> Value {
@@ -102,6 +106,17 @@ fn uri(path: &str) -> String {
         }
     }
     out
+}
+
+/// An absolute folder as a `file://` URI.
+fn base_uri(dir: &std::path::Path) -> String {
+    let s = dir.to_string_lossy().replace('\\', "/");
+    let s = if s.starts_with('/') {
+        s
+    } else {
+        format!("/{s}")
+    };
+    format!("file://{}", uri(&s))
 }
 
 /// The masked text of the file whose findings are being written: findings come sorted by
@@ -139,6 +154,16 @@ fn line_hash(report: &Report, f: &Finding, cache: &mut LineCache) -> String {
 fn result(report: &Report, f: &Finding, cache: &mut LineCache) -> Value {
     let path = &report.index.files[f.primary.file].source.rel_path;
     let mut message = f.message.clone();
+    // GitHub links `[text](id)` in a result's message to its related location `id`
+    for (i, l) in f.related.iter().enumerate() {
+        let text = l.message.replace(['[', ']'], "");
+        let text = if text.is_empty() {
+            "related location".to_string()
+        } else {
+            text
+        };
+        message.push_str(&format!("\n[{text}]({})", i + 1));
+    }
     if let Some(h) = &f.help {
         message.push_str(&format!("\nhelp: {h}"));
     }
@@ -195,6 +220,16 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         b"{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": ",
     )?;
     serde_json::to_writer(&mut w, &tool)?;
+    w.write_all(b",\n      \"automationDetails\": {\"id\": \"keylint/\"}")?;
+    if let Some(base) = &report.base {
+        // where `%SRCROOT%` is: reported paths are relative to the repository's top level
+        let mut dir = base_uri(base);
+        if !dir.ends_with('/') {
+            dir.push('/');
+        }
+        w.write_all(b",\n      \"originalUriBaseIds\": ")?;
+        serde_json::to_writer(&mut w, &json!({ "%SRCROOT%": { "uri": dir } }))?;
+    }
     w.write_all(b",\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": [")?;
     let mut cache = LineCache::default();
     for (i, f) in report.findings.iter().chain(&report.suppressed).enumerate() {
