@@ -288,7 +288,12 @@ pub fn releasable(kind: &FileKind, facts: &FileFacts, text: &str) -> bool {
             && c.bundle_leaks.is_empty()
             // stale-key-pattern reads the lines around a key-shape regex
             && c.key_patterns.is_empty()
-            && c.lifecycle.is_empty()
+            // retired-model reads the text around a retired id (an env read's default);
+            // the other lifecycle uses (an `openai` import in every file) need none
+            && !c
+                .lifecycle
+                .iter()
+                .any(|u| matches!(u.what, crate::facts::code::Lifecycle::Model(_)))
     })
 }
 

@@ -17,24 +17,27 @@ use crate::facts::code::{Lang, Lifecycle, LifecycleUse};
 use crate::parse::lex::{self, Tok, Token};
 
 /// Parts of the lifecycle table's words that the search looks for instead of the words
-/// (`claude-` for the eighteen retired Claude ids). Case-sensitive: model ids, attribute chains
+/// (`laude-` for the eighteen retired Claude ids), each cut to start at bytes that are rare in
+/// code (`ieval`, not `retrieval`, whose `ret` starts every `return`; `nai.`, not `openai.`,
+/// whose `ope` starts `open`): twice as fast on the bench tree and on real checkouts as the
+/// whole words. Case-sensitive: model ids, attribute chains
 /// and module names are written in lower case (`openai.ChatCompletion` is the module's own
 /// spelling), and a case-insensitive search would leave the SIMD path (about 4x slower here).
 const STEMS: &[&str] = &[
     "davinci",
-    "curie",
+    "urie",
     "babbage",
     "-ada-",
-    "cushman",
-    "claude-",
-    "gemini-",
-    "gpt-4",
+    "shman",
+    "laude-",
+    "emini-",
+    "pt-4",
     "o1-",
-    "retrieval",
-    "assistants",
-    "threads",
-    "openai.",
-    "openai import",
+    "ieval",
+    "sistants",
+    "hreads",
+    "nai.",
+    "nai import",
 ];
 
 /// What the scan searches for, built once per catalog.
