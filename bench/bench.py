@@ -58,8 +58,9 @@ def main():
     a = ap.parse_args()
     if not GEN.exists():
         sys.exit(f"generator not found: {GEN} (../shared beside the repository)")
-    subprocess.run(["cargo", "build", "--release", "--locked", "-q"], cwd=ROOT, check=True)
-    keylint = str(ROOT / "target" / "release" / "keylint")
+    # the profile release artifacts are built with (Cargo.toml: fat LTO, one codegen unit)
+    subprocess.run(["cargo", "build", "--profile", "dist", "--locked", "-q"], cwd=ROOT, check=True)
+    keylint = str(ROOT / "target" / "dist" / "keylint")
     rx = key_regex()
     work = pathlib.Path(a.work)
     work.mkdir(parents=True, exist_ok=True)
