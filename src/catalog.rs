@@ -853,15 +853,7 @@ impl Catalog {
         }));
         // a word that contains another is found through it (`ChatOpenAI` through `OpenAI`):
         // fewer, case-sensitive patterns keep the search on its SIMD path
-        words.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-        words.dedup();
-        let mut minimal: Vec<String> = Vec::new();
-        for w in words {
-            if !minimal.iter().any(|m| w.contains(m.as_str())) {
-                minimal.push(w);
-            }
-        }
-        minimal
+        crate::teddy::minimal(words)
     }
 
     /// The lifecycle scan's search automaton (retired model ids, retired API chains, SDK

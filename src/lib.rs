@@ -445,10 +445,7 @@ fn output_base(paths: &[PathBuf]) -> Option<PathBuf> {
     let mut base: Option<PathBuf> = None;
     for p in paths {
         let dir = root_dir(p)?;
-        let own = dir
-            .ancestors()
-            .find(|d| d.join(".git").exists())
-            .map_or(dir.clone(), Path::to_path_buf);
+        let own = repo_top(&dir).unwrap_or(dir);
         base = Some(match base {
             None => own,
             Some(b) => common_ancestor(&b, &own),
@@ -868,14 +865,14 @@ fn files_root(files: &[PathBuf]) -> PathBuf {
 
 /// The nearest folder above `file` (absolute) with `.git`.
 fn repo_root(file: &Path) -> Option<PathBuf> {
-    let mut dir = file.parent();
-    while let Some(d) = dir {
-        if d.join(".git").exists() {
-            return Some(d.to_path_buf());
-        }
-        dir = d.parent();
-    }
-    None
+    repo_top(file.parent()?)
+}
+
+/// The nearest folder at or above `dir` (absolute) with `.git`.
+fn repo_top(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 fn common_ancestor(a: &Path, b: &Path) -> PathBuf {

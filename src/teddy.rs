@@ -21,6 +21,21 @@
 //! word matches at a position. The packed searcher takes at most 64 words (a test holds the
 //! catalog's anchor words under that).
 
+/// The words without those that contain another (`ChatOpenAI` goes when `OpenAI` is there): a
+/// search for the rest finds every place the dropped ones occur, with fewer patterns. Sorted
+/// shortest first, without duplicates.
+pub fn minimal(mut words: Vec<String>) -> Vec<String> {
+    words.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    words.dedup();
+    let mut out: Vec<String> = Vec::new();
+    for w in words {
+        if !out.iter().any(|m| w.contains(m.as_str())) {
+            out.push(w);
+        }
+    }
+    out
+}
+
 /// Bytes of source code by frequency, in hundred-thousandths (ASCII at or above 10).
 const FREQ: &[(u8, u32)] = &[
     (b' ', 22800),

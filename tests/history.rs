@@ -419,6 +419,18 @@ fn every_format_renders_without_the_key() {
     );
 }
 
+/// The ids of the `(id, key)` pairs whose key no finding's fingerprint names.
+fn missed<'w>(found: &[serde_json::Value], want: &'w [(String, String)]) -> Vec<&'w String> {
+    let fps: std::collections::HashSet<&str> = found
+        .iter()
+        .map(|x| x["fingerprint"].as_str().unwrap_or(""))
+        .collect();
+    want.iter()
+        .filter(|(_, k)| !fps.contains(keylint::render::history::fingerprint(k).as_str()))
+        .map(|(id, _)| id)
+        .collect()
+}
+
 #[test]
 fn every_catalog_key_format_is_found_in_history() {
     use keylint::catalog::CatalogFile;
@@ -450,15 +462,7 @@ fn every_catalog_key_format_is_found_in_history() {
     git(p, &["commit", "-qm", "gone"]);
     let (_, v) = json(p, &[]);
     let f = findings(&v);
-    let fps: std::collections::HashSet<String> = f
-        .iter()
-        .map(|x| x["fingerprint"].as_str().unwrap_or("").to_string())
-        .collect();
-    let missed: Vec<&String> = want
-        .iter()
-        .filter(|(_, k)| !fps.contains(&keylint::render::history::fingerprint(k)))
-        .map(|(id, _)| id)
-        .collect();
+    let missed = missed(f, &want);
     assert!(
         missed.is_empty(),
         "formats not found in history: {missed:?}"
@@ -499,15 +503,7 @@ fn every_catalog_secret_format_is_found_in_history() {
     let (code, v) = json(p, &[]);
     assert_eq!(code, 1, "{v}");
     let f = findings(&v);
-    let fps: std::collections::HashSet<String> = f
-        .iter()
-        .map(|x| x["fingerprint"].as_str().unwrap_or("").to_string())
-        .collect();
-    let missed: Vec<&String> = want
-        .iter()
-        .filter(|(_, k)| !fps.contains(&keylint::render::history::fingerprint(k)))
-        .map(|(id, _)| id)
-        .collect();
+    let missed = missed(f, &want);
     assert!(
         missed.is_empty(),
         "secret formats not found in history: {missed:?}"

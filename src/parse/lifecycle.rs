@@ -14,7 +14,7 @@ use aho_corasick::AhoCorasick;
 
 use crate::catalog::Catalog;
 use crate::facts::code::{Lang, Lifecycle, LifecycleUse};
-use crate::parse::lex::{self, Tok, Token};
+use crate::parse::lex::{Tok, Token};
 
 /// Parts of the lifecycle table's words that the search looks for instead of the words
 /// (`laude-` for the eighteen retired Claude ids), each cut to start at bytes that are rare in
@@ -61,15 +61,7 @@ impl Anchors {
             words.extend(g.after.iter().map(|n| format!("{}.{n}", g.module)));
             words.push(format!("from {} import", g.module));
         }
-        // a word that contains another is found through it
-        words.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-        words.dedup();
-        let mut minimal: Vec<String> = Vec::new();
-        for w in words {
-            if !minimal.iter().any(|m| w.contains(m.as_str())) {
-                minimal.push(w);
-            }
-        }
+        let minimal = crate::teddy::minimal(words);
         // an anchor only has to land in the statement: a word is searched through the stem it
         // holds (a few dozen ids become a dozen words, which keeps the search on aho-corasick's
         // SIMD path), or as itself when it holds none (a table entry from `.keylint.toml`)
@@ -120,14 +112,15 @@ pub fn windows(text: &str, catalog: &Catalog) -> Vec<(usize, usize)> {
 }
 
 /// The uses in one file, from its own search and tokenization.
+#[cfg(test)]
 pub fn scan(text: &str, lang: Lang, catalog: &Catalog) -> Vec<LifecycleUse> {
     let windows = windows(text, catalog);
     if windows.is_empty() {
         return Vec::new();
     }
     let toks = match lang {
-        Lang::Js => lex::js_in(text, Some(&windows)),
-        Lang::Py => lex::python_in(text, Some(&windows)),
+        Lang::Js => crate::parse::lex::js_in(text, Some(&windows)),
+        Lang::Py => crate::parse::lex::python_in(text, Some(&windows)),
         Lang::Other => return Vec::new(),
     };
     scan_tokens(text, &toks, lang, catalog)

@@ -75,14 +75,7 @@ impl Anchors {
             }
         }
         // a start that contains another is found through it (`sk-proj-` through `sk-`)
-        starts.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-        starts.dedup();
-        let mut minimal: Vec<String> = Vec::new();
-        for s in starts {
-            if !minimal.iter().any(|m| s.contains(m.as_str())) {
-                minimal.push(s);
-            }
-        }
+        let minimal = crate::teddy::minimal(starts);
         named.sort();
         named.dedup_by(|a, b| a.0 == b.0);
         let n = minimal.len();
